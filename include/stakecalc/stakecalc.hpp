@@ -1,0 +1,10 @@
+// stakecalc/stakecalc.hpp: the whole public C++ API in one include.
+#pragma once
+
+#include "stakecalc/error.hpp"
+#include "stakecalc/rounding.hpp"
+#include "stakecalc/decimal.hpp"
+#include "stakecalc/ratio.hpp"
+#include "stakecalc/currency.hpp"
+#include "stakecalc/allocation.hpp"
+#include "stakecalc/money.hpp"
