@@ -5,6 +5,7 @@
 #include "stakecalc/rounding.hpp"
 #include "stakecalc/decimal.hpp"
 #include "stakecalc/ratio.hpp"
+#include "stakecalc/date.hpp"
 #include "stakecalc/currency.hpp"
 #include "stakecalc/allocation.hpp"
 #include "stakecalc/money.hpp"
