@@ -39,7 +39,7 @@ inline date parse_date(std::string_view text, const std::string& where = "date")
 // date -> "2024-02-29".
 inline std::string to_iso(const date& d) {
   if (d.is_special()) throw invalid_input("not a calendar date", "date");
-  char buf[16];
+  char buf[32];  // roomy: gcc cannot see that the year has four digits
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(d.year()), static_cast<int>(d.month()),
                 static_cast<int>(d.day()));
   return buf;

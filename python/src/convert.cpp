@@ -1,0 +1,113 @@
+#include "convert.hpp"
+
+#include <datetime.h>
+
+namespace stakecalc::python {
+
+py::object decimal_class() {
+  PYBIND11_CONSTINIT static py::gil_safe_call_once_and_store<py::object> storage;
+  return storage.call_once_and_store_result([] { return py::module_::import("decimal").attr("Decimal"); }).get_stored();
+}
+py::object fraction_class() {
+  PYBIND11_CONSTINIT static py::gil_safe_call_once_and_store<py::object> storage;
+  return storage.call_once_and_store_result([] { return py::module_::import("fractions").attr("Fraction"); })
+      .get_stored();
+}
+
+std::string describe(py::handle value) {
+  std::string type = py::str(py::type::handle_of(value).attr("__name__"));
+  std::string text = py::repr(value);
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return type + " " + text;
+}
+
+decimal to_decimal(py::handle value, const std::string& field) {
+  if (value.is_none()) throw invalid_input("expected a Decimal, int or str, got None", field);
+  if (PyBool_Check(value.ptr())) throw invalid_input("expected a Decimal, int or str, got bool " + describe(value), field);
+  if (PyLong_Check(value.ptr())) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+    if (!overflow) return decimal(v);
+    return decimal::parse(std::string(py::str(value)), field);
+  }
+  if (PyUnicode_Check(value.ptr())) return decimal::parse(value.cast<std::string>(), field);
+  if (PyFloat_Check(value.ptr()))
+    throw invalid_input("a float is not an exact amount (0.1 as a float is not one tenth): got " + describe(value) +
+                            "; pass decimal.Decimal('...') or a str such as '0.1'",
+                        field);
+  if (py::isinstance(value, decimal_class())) {
+    if (!value.attr("is_finite")().cast<bool>())
+      throw invalid_input("expected a finite Decimal, got " + std::string(py::str(value)), field);
+    return decimal::parse(std::string(py::str(value)), field);
+  }
+  throw invalid_input("expected a Decimal, int or str, got " + describe(value), field);
+}
+
+std::optional<decimal> to_optional_decimal(py::handle value, const std::string& field) {
+  if (value.is_none()) return std::nullopt;
+  return to_decimal(value, field);
+}
+
+py::object from_decimal(const decimal& value) { return decimal_class()(value.to_string()); }
+
+py::object from_big_int(const big_int& value) {
+  if (value >= detail::int64_min_big() && value <= detail::int64_max_big())
+    return py::int_(static_cast<long long>(value));
+  return py::reinterpret_steal<py::object>(PyLong_FromString(value.str().c_str(), nullptr, 10));
+}
+
+ratio to_ratio(py::handle value, const std::string& field) {
+  if (py::isinstance(value, fraction_class()))
+    return ratio(to_decimal(value.attr("numerator"), field).coefficient(),
+                 to_decimal(value.attr("denominator"), field).coefficient());
+  if (PyUnicode_Check(value.ptr())) return ratio::parse(value.cast<std::string>(), field);
+  return ratio(to_decimal(value, field));
+}
+
+py::object from_ratio(const ratio& value) {
+  return fraction_class()(from_big_int(value.numerator()), from_big_int(value.denominator()));
+}
+
+date to_date(py::handle value, const std::string& field) {
+  if (!PyDateTimeAPI) PyDateTime_IMPORT;
+  if (PyDateTime_Check(value.ptr()))
+    throw invalid_input("expected a datetime.date, got a datetime " + describe(value) + " (use .date())", field);
+  if (PyDate_Check(value.ptr())) {
+    int y = PyDateTime_GET_YEAR(value.ptr());
+    if (y < 1400) throw invalid_input("year " + std::to_string(y) + " is before 1400", field);
+    return date(static_cast<unsigned short>(y), static_cast<unsigned short>(PyDateTime_GET_MONTH(value.ptr())),
+                static_cast<unsigned short>(PyDateTime_GET_DAY(value.ptr())));
+  }
+  if (PyUnicode_Check(value.ptr())) return parse_date(value.cast<std::string>(), field);
+  throw invalid_input("expected a datetime.date or an ISO 8601 str, got " + describe(value), field);
+}
+
+std::optional<date> to_optional_date(py::handle value, const std::string& field) {
+  if (value.is_none()) return std::nullopt;
+  return to_date(value, field);
+}
+
+py::object from_date(const date& value) {
+  if (!PyDateTimeAPI) PyDateTime_IMPORT;
+  return py::reinterpret_steal<py::object>(
+      PyDate_FromDate(static_cast<int>(value.year()), static_cast<int>(value.month()), static_cast<int>(value.day())));
+}
+
+rounding to_rounding(py::handle value, const std::string& field) {
+  if (PyUnicode_Check(value.ptr())) return parse_rounding(value.cast<std::string>(), field);
+  py::object rounding_enum = py::module_::import("stakecalc._core").attr("Rounding");
+  if (py::isinstance(value, rounding_enum)) return parse_rounding(value.attr("name").cast<std::string>(), field);
+  throw invalid_input("expected a Rounding or its name such as 'HALF_UP', got " + describe(value), field);
+}
+
+currency to_currency(py::handle value, const std::string& field) {
+  if (!PyUnicode_Check(value.ptr())) throw invalid_input("expected an ISO 4217 code str, got " + describe(value), field);
+  return currency::of(value.cast<std::string>(), field);
+}
+
+std::string to_string(py::handle value, const std::string& field) {
+  if (!PyUnicode_Check(value.ptr())) throw invalid_input("expected a str, got " + describe(value), field);
+  return value.cast<std::string>();
+}
+
+}  // namespace stakecalc::python

@@ -1,0 +1,42 @@
+// Conversions at the Python boundary: exact both ways, with errors that name the argument.
+//
+// Amounts come in as decimal.Decimal, int or str and go out as decimal.Decimal; a float is refused
+// because 0.1 as a float is not one tenth. Dates are datetime.date; exact fractions go out as
+// fractions.Fraction.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <optional>
+#include <string>
+
+#include "stakecalc/stakecalc.hpp"
+
+namespace stakecalc::python {
+
+namespace py = pybind11;
+
+// Cached Python classes (imported once per interpreter).
+py::object decimal_class();
+py::object fraction_class();
+
+decimal to_decimal(py::handle value, const std::string& field);
+std::optional<decimal> to_optional_decimal(py::handle value, const std::string& field);
+py::object from_decimal(const decimal& value);
+
+ratio to_ratio(py::handle value, const std::string& field);  // Fraction, Decimal, int or "a/b" str
+py::object from_ratio(const ratio& value);
+py::object from_big_int(const big_int& value);
+
+date to_date(py::handle value, const std::string& field);
+std::optional<date> to_optional_date(py::handle value, const std::string& field);
+py::object from_date(const date& value);
+
+rounding to_rounding(py::handle value, const std::string& field = "mode");
+currency to_currency(py::handle value, const std::string& field = "currency");
+std::string to_string(py::handle value, const std::string& field);
+
+// A short description of a Python value for error messages: "float 0.1", "NoneType None".
+std::string describe(py::handle value);
+
+}  // namespace stakecalc::python

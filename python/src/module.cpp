@@ -1,0 +1,19 @@
+// stakecalc._core: the compiled half of the Python package. Each area binds itself in
+// bind_<area>.cpp; the exception classes come first because every binding raises them.
+#include <pybind11/pybind11.h>
+
+#include "convert.hpp"
+
+namespace py = pybind11;
+
+namespace stakecalc::python {
+void bind_errors(py::module_& m);
+void bind_numbers(py::module_& m);
+}  // namespace stakecalc::python
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "stakecalc: exact calculations for platforms, team repurchase and equity-to-debt exits";
+  using namespace stakecalc::python;
+  bind_errors(m);
+  bind_numbers(m);
+}
