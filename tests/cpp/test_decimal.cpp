@@ -45,7 +45,9 @@ TEST(Decimal, RefusesBadTextNamingIt) {
       std::string what = e.what();
       EXPECT_EQ(what.rfind("amount: ", 0), 0u) << what;
       EXPECT_EQ(e.where(), "amount");
-      if (*bad) EXPECT_NE(what.find(std::string(bad).substr(0, 5)), std::string::npos) << what;
+      if (*bad) {
+        EXPECT_NE(what.find(std::string(bad).substr(0, 5)), std::string::npos) << what;
+      }
     }
   }
 }
