@@ -9,3 +9,8 @@
 #include "stakecalc/currency.hpp"
 #include "stakecalc/allocation.hpp"
 #include "stakecalc/money.hpp"
+#include "stakecalc/tenor.hpp"
+#include "stakecalc/day_count.hpp"
+#include "stakecalc/business_day_convention.hpp"
+#include "stakecalc/calendar.hpp"
+#include "stakecalc/schedule.hpp"

@@ -9,6 +9,7 @@ namespace py = pybind11;
 namespace stakecalc::python {
 void bind_errors(py::module_& m);
 void bind_numbers(py::module_& m);
+void bind_time(py::module_& m);
 }  // namespace stakecalc::python
 
 PYBIND11_MODULE(_core, m) {
@@ -16,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
   using namespace stakecalc::python;
   bind_errors(m);
   bind_numbers(m);
+  bind_time(m);
 }
