@@ -10,8 +10,8 @@
 //     FORWARD: stepped forward from the effective date (or the first date), stub at the end.
 //   * Unadjusted candidate dates that would land on the same adjusted date are skipped.
 //   * With end_of_month (months/years tenors only): when the seed date is the last business day
-//     of its month, all inner dates go to the last business day of their months (the last
-//     calendar day under UNADJUSTED).
+//     of its month, all inner dates go to the last calendar day of their months, then are adjusted
+//     by the convention (MODIFIED_FOLLOWING and PRECEDING give the last business day).
 //   * The first date is adjusted with `convention`, the inner dates too, the termination date with
 //     `termination_convention` (by default the same as `convention`).
 #pragma once
@@ -192,14 +192,11 @@ private:
     if (termination_convention_ != business_day_convention::unadjusted)
       dates_.back() = calendar_.adjust(dates_.back(), termination_convention_);
     const bool to_month_ends = end_of_month_ && calendar_.is_end_of_month(seed);
-    for (std::size_t i = 1; i + 1 < dates_.size(); ++i) {
-      if (!to_month_ends)
-        dates_[i] = calendar_.adjust(dates_[i], convention_);
-      else if (convention_ == business_day_convention::unadjusted)
-        dates_[i] = stakecalc::end_of_month(dates_[i]);
-      else
-        dates_[i] = calendar_.end_of_month(dates_[i]);
-    }
+    // Month ends: the calendar month end, then the convention (QuantLib since pull request 2154, 2025; before, inner
+    // dates went to the last business day whatever the convention, so FOLLOWING could not roll a
+    // Sunday 31 December into January).
+    for (std::size_t i = 1; i + 1 < dates_.size(); ++i)
+      dates_[i] = calendar_.adjust(to_month_ends ? stakecalc::end_of_month(dates_[i]) : dates_[i], convention_);
 
     // The end-of-month move can push the next-to-last date onto or past the end (or the second
     // date onto or before the start): such a date is dropped and the period it closed absorbs it.

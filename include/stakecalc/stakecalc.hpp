@@ -14,3 +14,5 @@
 #include "stakecalc/business_day_convention.hpp"
 #include "stakecalc/calendar.hpp"
 #include "stakecalc/schedule.hpp"
+#include "stakecalc/cash_flow.hpp"
+#include "stakecalc/spreadsheet.hpp"

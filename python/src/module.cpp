@@ -10,6 +10,7 @@ namespace stakecalc::python {
 void bind_errors(py::module_& m);
 void bind_numbers(py::module_& m);
 void bind_time(py::module_& m);
+void bind_flows(py::module_& m);
 }  // namespace stakecalc::python
 
 PYBIND11_MODULE(_core, m) {
@@ -18,4 +19,5 @@ PYBIND11_MODULE(_core, m) {
   bind_errors(m);
   bind_numbers(m);
   bind_time(m);
+  bind_flows(m);
 }

@@ -46,18 +46,32 @@ TEST(Schedule, DailySkipsDuplicatesAfterAdjustment) {
                                           D(2012, 1, 23), D(2012, 1, 24)}));
 }
 
+// End-of-month with FOLLOWING: since QuantLib pull request 2154 (2025, issue 2141) inner dates go to the
+// calendar month end and are then adjusted, so a Saturday 31 March 2012 rolls to Monday 2 April. QuantLib's
+// test suite changed these expectations with it (before: the last business day, 30 March).
 TEST(Schedule, EndDateWithEomAdjustment) {
   schedule s(D(2009, 9, 30), D(2012, 6, 15), M6, calendar(), F, F, FWD, true);
   EXPECT_EQ(s.dates(), (std::vector<date>{D(2009, 9, 30), D(2010, 3, 31), D(2010, 9, 30), D(2011, 3, 31),
-                                          D(2011, 9, 30), D(2012, 3, 30), D(2012, 6, 15)}));
+                                          D(2011, 9, 30), D(2012, 4, 2), D(2012, 6, 15)}));
   // The longer schedule of QuantLib's truncation test.
   schedule t(D(2009, 9, 30), D(2020, 6, 15), M6, calendar(), F, F, FWD, true);
   EXPECT_EQ(t.dates(),
             (std::vector<date>{D(2009, 9, 30), D(2010, 3, 31), D(2010, 9, 30), D(2011, 3, 31), D(2011, 9, 30),
-                               D(2012, 3, 30), D(2012, 9, 28), D(2013, 3, 29), D(2013, 9, 30), D(2014, 3, 31),
+                               D(2012, 4, 2), D(2012, 10, 1), D(2013, 4, 1), D(2013, 9, 30), D(2014, 3, 31),
                                D(2014, 9, 30), D(2015, 3, 31), D(2015, 9, 30), D(2016, 3, 31), D(2016, 9, 30),
-                               D(2017, 3, 31), D(2017, 9, 29), D(2018, 3, 30), D(2018, 9, 28), D(2019, 3, 29),
+                               D(2017, 3, 31), D(2017, 10, 2), D(2018, 4, 2), D(2018, 10, 1), D(2019, 4, 1),
                                D(2019, 9, 30), D(2020, 3, 31), D(2020, 6, 15)}));
+  // With MODIFIED_FOLLOWING the month end stays in its month: the last business day.
+  schedule mf(D(2009, 9, 30), D(2012, 6, 15), M6, calendar(), MF, MF, FWD, true);
+  EXPECT_EQ(mf[5], D(2012, 3, 30));
+}
+
+// QuantLib issue 2141: a holiday on a month end with FOLLOWING rolls into the next month.
+TEST(Schedule, EomHolidayOnMonthEndRollsForward) {
+  const calendar holiday_31_march("NULL-PLUS", {}, {D(2020, 3, 31)});
+  schedule s(D(2020, 1, 31), D(2020, 5, 31), M1, holiday_31_march, F, F, FWD, true);
+  EXPECT_EQ(s.dates(),
+            (std::vector<date>{D(2020, 1, 31), D(2020, 2, 29), D(2020, 4, 1), D(2020, 4, 30), D(2020, 5, 31)}));
 }
 
 TEST(Schedule, DatesPastOrAtEndDateWithEomAdjustment) {
@@ -78,13 +92,13 @@ TEST(Schedule, EomWithUnadjustedDates) {
 
 TEST(Schedule, EomWithFollowing) {
   schedule s(D(1996, 8, 22), D(1997, 8, 31), M6, us_labor_days, F, F, BWD, true);
-  EXPECT_EQ(s.dates(), (std::vector<date>{D(1996, 8, 22), D(1996, 8, 30), D(1997, 2, 28), D(1997, 9, 2)}));
+  EXPECT_EQ(s.dates(), (std::vector<date>{D(1996, 8, 22), D(1996, 9, 3), D(1997, 2, 28), D(1997, 9, 2)}));
   schedule first(D(1996, 8, 10), D(1998, 8, 10), M6, us_labor_days, F, F, FWD, true, D(1997, 2, 28));
   EXPECT_EQ(first.dates(),
-            (std::vector<date>{D(1996, 8, 12), D(1997, 2, 28), D(1997, 8, 29), D(1998, 2, 27), D(1998, 8, 10)}));
+            (std::vector<date>{D(1996, 8, 12), D(1997, 2, 28), D(1997, 9, 2), D(1998, 3, 2), D(1998, 8, 10)}));
   schedule ntl(D(1996, 8, 10), D(1998, 8, 10), M6, us_labor_days, F, F, BWD, true, {}, D(1998, 2, 28));
-  EXPECT_EQ(ntl.dates(), (std::vector<date>{D(1996, 8, 12), D(1996, 8, 30), D(1997, 2, 28), D(1997, 8, 29),
-                                            D(1998, 2, 27), D(1998, 8, 10)}));
+  EXPECT_EQ(ntl.dates(), (std::vector<date>{D(1996, 8, 12), D(1996, 9, 3), D(1997, 2, 28), D(1997, 9, 2),
+                                            D(1998, 3, 2), D(1998, 8, 10)}));
 }
 
 TEST(Schedule, EffectiveDateNotMovedToMonthEnd) {

@@ -1,0 +1,111 @@
+// stakecalc/cash_flow.hpp: dated cash flows in one currency and what finance staff ask of them:
+// net present value on a day count (XNPV), internal rate of return (XIRR), their periodic forms
+// (NPV, IRR), the multiple on invested capital and the payback date.
+//
+// Sign convention: money paid out (an investment) is negative, money received is positive, as in
+// a spreadsheet. Discounting is to the earliest date of the flows, with year fractions from a
+// day_counter (ACT/365F by default, which is the spreadsheet's XNPV/XIRR rule: days / 365).
+//
+// Precision: rates of return and present values are irrational in general; they are computed in
+// quad precision (113-bit significand, about 34 significant digits; detail/quad.hpp) and returned
+// as a decimal rounded half-even to `digits` significant digits (default 30; at most 33). The
+// error of the computation is a few units in the 33rd digit for well-conditioned flows, so the
+// default 30 digits are all correct unless the present value is ill-conditioned (amounts that
+// cancel to 1 part in 10^3 or worse), and 28 digits hold in every case we test.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stakecalc/date.hpp"
+#include "stakecalc/day_count.hpp"
+#include "stakecalc/decimal.hpp"
+#include "stakecalc/money.hpp"
+#include "stakecalc/ratio.hpp"
+
+namespace stakecalc {
+
+// Significant digits of the irrational results unless a caller asks otherwise.
+inline constexpr int default_result_digits = 30;
+
+// One payment: money on a date. Negative when paid out.
+struct cash_flow {
+  date on;
+  money amount;
+};
+
+// ---- dated flows (amounts and dates side by side, any order) -----------------------------------
+
+// sum_i amounts[i] / (1 + rate)^yf(t0, dates[i]), t0 the earliest date. rate > -1.
+// invalid_input for empty or mismatched inputs and for rate <= -1.
+decimal xnpv(const decimal& rate, const std::vector<decimal>& amounts, const std::vector<date>& dates,
+             const day_counter& day_count = {}, int digits = default_result_digits);
+
+// The same, discounted to `valuation_date` instead of the earliest date (flows before it are
+// compounded forward: yf is negative for them).
+decimal xnpv_at(const decimal& rate, const std::vector<decimal>& amounts, const std::vector<date>& dates,
+                const date& valuation_date, const day_counter& day_count = {}, int digits = default_result_digits);
+
+// The rate r > -1 at which xnpv(r) = 0.
+//
+// Which root: XNPV, as a function of x = ln(1 + r), is a sum of exponentials, so it has at most as
+// many roots as the flows (ordered by date) have sign changes; with one sign change (an investment
+// then returns) the root is unique. When there are several, the one returned is the first sign
+// change found scanning outward from the guess (default 0.1) over x on the grid
+// x_guess +- 0.02 (2^k - 1), k = 1, 2, ..., above before below at each k: in practice the root
+// nearest the guess. A root where XNPV touches zero without changing sign is not found.
+//
+// Method: the sign change is bracketed and solved in double precision (Newton steps kept inside
+// the bracket, bisection otherwise), then polished by Newton steps in quad precision.
+// Errors: invalid_input for empty or mismatched inputs or guess <= -1; no_solution when the
+// amounts are not of both signs, or when no rate in (-1, e^40 - 1) makes XNPV change sign.
+decimal xirr(const std::vector<decimal>& amounts, const std::vector<date>& dates,
+             const std::optional<decimal>& guess = std::nullopt, const day_counter& day_count = {},
+             int digits = default_result_digits);
+
+// The same on cash_flow values (all in one currency, else currency_mismatch).
+decimal xnpv(const decimal& rate, const std::vector<cash_flow>& flows, const day_counter& day_count = {},
+             int digits = default_result_digits);
+decimal xirr(const std::vector<cash_flow>& flows, const std::optional<decimal>& guess = std::nullopt,
+             const day_counter& day_count = {}, int digits = default_result_digits);
+
+// ---- periodic flows (amounts[i] at the end of period i; amounts[0] is not discounted) ---------
+
+// sum_i amounts[i] / (1 + rate)^i. Note: the spreadsheet's NPV discounts its first value by one
+// period; spreadsheet::npv keeps that convention, this function does not (numpy-financial's).
+decimal npv(const decimal& rate, const std::vector<decimal>& amounts, int digits = default_result_digits);
+
+// The periodic rate at which npv() is zero; the root rule and errors are those of xirr().
+decimal irr(const std::vector<decimal>& amounts, const std::optional<decimal>& guess = std::nullopt,
+            int digits = default_result_digits);
+
+// ---- simple analytics (exact) ------------------------------------------------------------------
+
+// Multiple on invested capital: total received / total paid out (sum of positive amounts over
+// the absolute sum of negative ones), exact. invalid_input when nothing was paid out.
+ratio multiple(const std::vector<decimal>& amounts);
+ratio multiple(const std::vector<cash_flow>& flows);
+
+// The date from which the cumulative net flow (flows added in date order, all flows of a day
+// together) is >= 0 and stays so through the last date: the day the investment has been paid
+// back for good. Nothing when the cumulative flow ends negative. invalid_input for empty or
+// mismatched inputs.
+std::optional<date> payback_date(const std::vector<decimal>& amounts, const std::vector<date>& dates);
+std::optional<date> payback_date(const std::vector<cash_flow>& flows);
+
+namespace detail {
+// The shared engine of xnpv/xirr/npv/irr and of the spreadsheet functions: flows at exact times
+// (in years or periods, >= 0). `where` prefixes error messages (e.g. "xirr").
+decimal discounted_sum(const decimal& rate, const std::vector<decimal>& amounts, const std::vector<ratio>& times,
+                       int digits, const std::string& where);
+decimal discount_rate_root(const std::vector<decimal>& amounts, const std::vector<ratio>& times,
+                           const decimal& guess, int digits, const std::string& where);
+// The same with times numerators[i] / denominator (whole days over 365, periods over 1).
+decimal discount_rate_root(const std::vector<decimal>& amounts, std::vector<std::int64_t> numerators,
+                           std::int64_t denominator, const decimal& guess, int digits, const std::string& where);
+void check_digits(int digits, const std::string& where);
+}  // namespace detail
+
+}  // namespace stakecalc

@@ -1,0 +1,281 @@
+// stakecalc/detail/quad.hpp: the working precision of the irrational computations (powers with
+// fractional exponents, logarithms, internal rates of return), and the root finders built on it.
+//
+// Why __float128: its 113-bit significand carries 34 significant decimal digits, six more than the
+// 28 the library promises, and its + - * / are exact-rounded machine operations (in libgcc), ten to
+// a hundred times faster than a software multiprecision float. exp/log/log1p/expm1 are written
+// here (Taylor and atanh series after argument reduction) rather than taken from libquadmath, so
+// that nothing beyond the compiler's runtime is linked. Results leave this layer through
+// to_decimal(), rounded once to a stated number of significant digits; a quad is never stored as
+// an amount.
+//
+// Internal: included only by src/*.cpp and by tests, never by the public headers.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "stakecalc/decimal.hpp"
+#include "stakecalc/error.hpp"
+#include "stakecalc/ratio.hpp"
+
+namespace stakecalc::detail {
+
+__extension__ typedef __float128 quad;
+__extension__ typedef unsigned __int128 uint128;
+
+// 10^k, exact for k <= 48 (5^48 < 2^113).
+inline quad quad_pow10(int k) {
+  static const std::array<quad, 49> table = [] {
+    std::array<quad, 49> t{};
+    quad p = 1;
+    for (auto& v : t) {
+      v = p;
+      p *= 10;
+    }
+    return t;
+  }();
+  if (k < 0) return 1 / quad_pow10(-k);
+  quad r = 1;
+  for (; k > 48; k -= 48) r *= table[48];
+  return r * table[static_cast<std::size_t>(k)];
+}
+
+// x * 2^k, exact (barring overflow and underflow).
+inline quad quad_ldexp(quad x, long k) {
+  for (; k > 1000; k -= 1000) x *= static_cast<quad>(std::ldexp(1.0, 1000));
+  for (; k < -1000; k += 1000) x *= static_cast<quad>(std::ldexp(1.0, -1000));
+  return x * static_cast<quad>(std::ldexp(1.0, static_cast<int>(k)));
+}
+
+inline quad quad_abs(quad x) { return x < 0 ? -x : x; }
+inline bool quad_finite(quad x) { return x == x && x - x == 0; }
+
+// The nearest quad to an integer of any size (exact below 2^113).
+inline quad quad_from_big(const big_int& v) {
+  if (v >= detail::int64_min_big() && v <= detail::int64_max_big())
+    return static_cast<quad>(static_cast<std::int64_t>(v));
+  big_int a = boost::multiprecision::abs(v);
+  long shift = static_cast<long>(boost::multiprecision::msb(a)) + 1 - 126;
+  if (shift > 0) a >>= static_cast<unsigned>(shift);
+  std::uint64_t hi = static_cast<std::uint64_t>(a >> 64);
+  std::uint64_t lo = static_cast<std::uint64_t>(a & big_int(std::numeric_limits<std::uint64_t>::max()));
+  quad q = static_cast<quad>(hi) * quad_ldexp(1, 64) + static_cast<quad>(lo);
+  if (shift > 0) q = quad_ldexp(q, shift);
+  return v.sign() < 0 ? -q : q;
+}
+
+inline quad to_quad(const decimal& d) {
+  quad c = d.is_small() ? static_cast<quad>(d.small_coefficient()) : quad_from_big(d.coefficient());
+  return d.scale() == 0 ? c : c / quad_pow10(d.scale());
+}
+inline quad to_quad(const ratio& r) { return quad_from_big(r.numerator()) / quad_from_big(r.denominator()); }
+
+// x rounded half-even to `digits` significant digits (1..33), trailing zeros removed: the one
+// rounding of an irrational result. `what` names the quantity in the error for a non-finite x.
+inline decimal to_decimal(quad x, int digits, const std::string& what) {
+  if (!quad_finite(x)) throw overflow_error("the result is not a finite number", what);
+  if (x == 0) return decimal();
+  bool negative = x < 0;
+  if (negative) x = -x;
+  double approx = static_cast<double>(x);
+  if (!(approx > 0) || std::isinf(approx)) throw overflow_error("the result is out of range", what);
+  int k = digits - 1 - static_cast<int>(std::floor(std::log10(approx)));
+  quad y = k >= 0 ? x * quad_pow10(k) : x / quad_pow10(-k);
+  if (y >= quad_pow10(digits)) {
+    y /= 10;
+    --k;
+  } else if (y < quad_pow10(digits - 1)) {
+    y *= 10;
+    ++k;
+  }
+  uint128 whole = static_cast<uint128>(y);
+  quad rest = y - static_cast<quad>(whole);
+  if (rest > quad(0.5) || (rest == quad(0.5) && (whole & 1) != 0)) ++whole;
+  big_int c = (big_int(static_cast<std::uint64_t>(whole >> 64)) << 64) | big_int(static_cast<std::uint64_t>(whole));
+  if (negative) c = -c;
+  if (k >= 0) {
+    if (k > decimal::max_scale) return decimal();  // below the smallest representable step
+    return decimal::from_parts(c, k).normalized();
+  }
+  return decimal::from_parts(c * detail::big_pow10(-k), 0);
+}
+
+// ---- elementary functions to full quad precision ----------------------------------------------
+
+inline quad quad_ln2() {
+  // 0.6931471805599453094172321214581766 (34 digits), as an exact integer over an exact 10^34.
+  static const quad v = static_cast<quad>(static_cast<uint128>(69314718055994530ULL) * 100000000000000000ULL +
+                                          94172321214581766ULL) /
+                        quad_pow10(34);
+  return v;
+}
+
+// expm1 for |r| <= 0.36: Taylor series of expm1(r / 256) (13 terms reach 1e-40), then eight
+// doublings e^(2a) - 1 = m (m + 2), which keep the relative precision of a small result.
+inline quad expm1_reduced(quad r) {
+  static const std::array<quad, 15> inverse_factorial = [] {
+    std::array<quad, 15> t{};
+    quad f = 1;
+    for (int k = 0; k < 15; ++k) {
+      if (k > 0) f *= k;
+      t[static_cast<std::size_t>(k)] = 1 / f;
+    }
+    return t;
+  }();
+  quad h = r / 256;
+  quad sum = inverse_factorial[14];
+  for (int k = 13; k >= 1; --k) sum = inverse_factorial[static_cast<std::size_t>(k)] + h * sum;
+  quad m = h * sum;
+  for (int i = 0; i < 8; ++i) m = m * (m + 2);
+  return m;
+}
+
+inline quad quad_exp(quad x) {
+  if (x != x) return x;
+  if (x > 11356) return quad_ldexp(1, 20000);  // +inf
+  if (x < -11432) return 0;
+  double kd = std::nearbyint(static_cast<double>(x) / 0.6931471805599453);
+  long k = static_cast<long>(kd);
+  quad r = x - static_cast<quad>(k) * quad_ln2();
+  return quad_ldexp(1 + expm1_reduced(r), k);
+}
+
+inline quad quad_expm1(quad x) {
+  if (quad_abs(x) <= quad(0.36)) return expm1_reduced(x);
+  return quad_exp(x) - 1;
+}
+
+// Natural logarithm of y > 0: the double logarithm refined by two Halley steps
+// x += 2 (y - e^x) / (y + e^x), each tripling the number of correct digits.
+inline quad quad_log(quad y) {
+  if (!(y > 0)) return static_cast<quad>(std::numeric_limits<double>::quiet_NaN());  // callers check first
+  long k = 0;
+  while (y > quad(1e300)) {
+    y = quad_ldexp(y, -900);
+    k += 900;
+  }
+  while (y < quad(1e-300)) {
+    y = quad_ldexp(y, 900);
+    k -= 900;
+  }
+  quad x = std::log(static_cast<double>(y));
+  for (int i = 0; i < 2; ++i) {
+    quad e = quad_exp(x);
+    x += 2 * (y - e) / (y + e);
+  }
+  return x + static_cast<quad>(k) * quad_ln2();
+}
+
+// log(1 + u) for u > -1, accurate also for tiny u: 2 atanh(u / (2 + u)) as a series when |u| < 1/4.
+inline quad quad_log1p(quad u) {
+  if (quad_abs(u) >= quad(0.25)) return quad_log(1 + u);
+  quad z = u / (2 + u), z2 = z * z;
+  quad sum = 0;
+  for (int k = 24; k >= 0; --k) sum = 1 / static_cast<quad>(2 * k + 1) + z2 * sum;
+  return 2 * z * sum;
+}
+
+// ---- root finding ---------------------------------------------------------------------------
+
+// A sign change of f between a and b (f(a) and f(b) of opposite signs, or one of them zero).
+struct sign_change {
+  double a, fa, b, fb;
+};
+
+// Looks for the sign change nearest to x0 within [lo, hi]: grid points at x0 +- 0.02 (2^k - 1),
+// k = 1, 2, ..., the interval above x0 tried before the one below at each k. Returns nothing when
+// f has the same sign at every grid point. `f` may return NaN where it is undefined; such points
+// end the search on that side.
+template <class F>
+std::optional<sign_change> find_sign_change(F f, double x0, double lo, double hi) {
+  double f0 = f(x0);
+  if (f0 == 0) return sign_change{x0, f0, x0, f0};
+  if (f0 != f0) return std::nullopt;
+  double up = x0, fup = f0, down = x0, fdown = f0;
+  bool up_open = x0 < hi, down_open = x0 > lo;
+  for (int k = 1; k < 64 && (up_open || down_open); ++k) {
+    double offset = 0.02 * (std::ldexp(1.0, k) - 1);
+    if (up_open) {
+      double x = std::min(x0 + offset, hi), fx = f(x);
+      if (fx != fx) {
+        up_open = false;
+      } else {
+        if ((fx <= 0) != (fup <= 0) || fx == 0) return sign_change{up, fup, x, fx};
+        up = x;
+        fup = fx;
+        up_open = x < hi;
+      }
+    }
+    if (down_open) {
+      double x = std::max(x0 - offset, lo), fx = f(x);
+      if (fx != fx) {
+        down_open = false;
+      } else {
+        if ((fx <= 0) != (fdown <= 0) || fx == 0) return sign_change{x, fx, down, fdown};
+        down = x;
+        fdown = fx;
+        down_open = x > lo;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// The root inside a sign change, to double precision: a Newton step when it stays inside the
+// shrinking bracket and at least halves the step before last, a bisection otherwise (so it
+// always converges). `fd` returns {f(x), f'(x)}; only f's sign and the ratio f/f' are used, so f
+// may be scaled by any positive factor that depends on x.
+template <class FD>
+double refine_root(FD fd, const sign_change& s) {
+  if (s.fa == 0) return s.a;
+  if (s.fb == 0) return s.b;
+  double neg = s.fa < 0 ? s.a : s.b, pos = s.fa < 0 ? s.b : s.a;  // f(neg) < 0 < f(pos)
+  double x = 0.5 * (s.a + s.b), step = std::fabs(s.b - s.a), step_before = step;
+  for (int i = 0; i < 300; ++i) {
+    auto [f, df] = fd(x);
+    if (f == 0 || f != f) return x;
+    if (f < 0)
+      neg = x;
+    else
+      pos = x;
+    double next = x - f / df;
+    double lo = std::min(neg, pos), hi = std::max(neg, pos);
+    bool newton_ok = df != 0 && next > lo && next < hi && std::fabs(next - x) < 0.5 * step_before;
+    if (!newton_ok) next = 0.5 * (neg + pos);
+    step_before = step;
+    step = std::fabs(next - x);
+    x = next;
+    if (step <= 1e-17 * std::max(std::fabs(x), 1e-6) || hi - lo <= 4e-16 * std::max(std::fabs(x), 1e-6)) return x;
+  }
+  return x;
+}
+
+// Newton steps in quad from a double-precision root. `fq` returns {f(x), f'(x)} in quad (f' may be
+// an approximation: the steps then converge linearly instead of quadratically). Stops when a step
+// is below 1e-33 relative, or when the steps stop shrinking below 1e-30 relative (the rounding
+// noise of f has been reached); no_solution if neither happens within 12 steps.
+template <class FQ>
+quad polish_root(FQ fq, double x0, const std::string& where) {
+  quad x = x0, previous = 0;
+  for (int i = 0; i < 12; ++i) {
+    auto [f, df] = fq(x);
+    if (f == 0) return x;
+    if (df == 0 || !quad_finite(f) || !quad_finite(df)) break;
+    quad dx = f / df;
+    x -= dx;
+    quad size = quad_abs(dx);
+    if (size <= quad_abs(x) * quad(1e-33) || size < quad(1e-60)) return x;
+    if (i > 0 && size * 4 >= quad_abs(previous) && size <= quad_abs(x) * quad(1e-30)) return x;
+    previous = dx;
+  }
+  throw no_solution("the rate iteration did not converge to 28 significant digits", where);
+}
+
+}  // namespace stakecalc::detail

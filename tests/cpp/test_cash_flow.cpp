@@ -1,0 +1,203 @@
+// Dated cash flows: XNPV, XIRR, NPV, IRR, multiple and payback date.
+//
+// Oracles: the published examples of the spreadsheet vendor (Microsoft Excel's XIRR and XNPV
+// help pages), numpy-financial's documented IRR examples, and flows built in the test so that
+// their rate of return is known exactly (every amount is c * q^days for a rational q, so the
+// rate is exactly q^365 - 1): those check all 28 digits against exact rational arithmetic.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <typeinfo>
+
+#include "stakecalc/cash_flow.hpp"
+
+namespace {
+
+using namespace stakecalc;
+using ::testing::HasSubstr;
+
+date d(const char* iso) { return parse_date(iso); }
+decimal dec(const char* text) { return decimal::parse(text); }
+
+std::vector<decimal> decimals(std::initializer_list<const char*> texts) {
+  std::vector<decimal> out;
+  for (const char* t : texts) out.push_back(dec(t));
+  return out;
+}
+
+// |got - exact| <= |exact| * 10^-digits, in exact arithmetic.
+::testing::AssertionResult close_to(const decimal& got, const ratio& exact, int digits = 28) {
+  ratio diff = ratio(got) - exact;
+  if (diff.signum() < 0) diff = -diff;
+  ratio scale = exact.signum() < 0 ? -exact : exact;
+  ratio tolerance = scale * ratio(big_int(1), detail::big_pow10(digits));
+  if (diff <= tolerance) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << got << " differs from " << exact.round(40, rounding::half_even)
+                                       << " beyond " << digits << " significant digits";
+}
+
+// The error thrown by f is exactly of type E and its message contains `fragment`.
+template <class E, class F>
+void expect_error(F f, const std::string& fragment) {
+  try {
+    f();
+    ADD_FAILURE() << "expected " << typeid(E).name() << " containing '" << fragment << "', nothing was thrown";
+  } catch (const error& e) {
+    EXPECT_EQ(typeid(e), typeid(E)) << e.what();
+    EXPECT_THAT(e.what(), HasSubstr(fragment));
+  }
+}
+
+// Microsoft Excel, XIRR function help page, example: -10,000 on 1-Jan-2008, 2,750 on 1-Mar-2008,
+// 4,250 on 30-Oct-2008, 3,250 on 15-Feb-2009, 2,750 on 1-Apr-2009; XIRR = 0.373362535 (37.34%) as printed;
+// the exact root is 0.37336253351883151030845541... (independent bisection at 40 digits).
+// The XNPV page (and the WorksheetFunction.Xnpv page) discount the same flows at 9%: 2086.6476.
+const std::vector<decimal> excel_amounts = decimals({"-10000", "2750", "4250", "3250", "2750"});
+const std::vector<date> excel_dates = {d("2008-01-01"), d("2008-03-01"), d("2008-10-30"), d("2009-02-15"),
+                                       d("2009-04-01")};
+
+TEST(Xirr, ExcelHelpPageExample) {
+  decimal r = xirr(excel_amounts, excel_dates);
+  // Excel stops iterating early; its 9th place is off by one. 7 places agree with the exact root.
+  EXPECT_EQ(r.rounded(7, rounding::half_up), dec("0.3733625"));
+  EXPECT_EQ(r.rounded(25, rounding::half_even), dec("0.3733625335188315103084554"));
+  EXPECT_GE(r.normalized().scale(), 28);  // carries its 30 significant digits
+}
+
+TEST(Xnpv, ExcelHelpPageExample) {
+  decimal v = xnpv(dec("0.09"), excel_amounts, excel_dates);
+  EXPECT_EQ(v.rounded(4, rounding::half_up), dec("2086.6476"));
+  EXPECT_EQ(v.rounded(2, rounding::half_up), dec("2086.65"));
+}
+
+TEST(Xirr, DatesInAnyOrderGiveTheSameRate) {
+  std::vector<std::size_t> order = {3, 0, 4, 2, 1};
+  std::vector<decimal> amounts;
+  std::vector<date> dates;
+  for (std::size_t i : order) {
+    amounts.push_back(excel_amounts[i]);
+    dates.push_back(excel_dates[i]);
+  }
+  EXPECT_EQ(xirr(amounts, dates), xirr(excel_amounts, excel_dates));
+}
+
+// Flows c_i * q^(days_i) with q = 1001/1000 per day and sum c_i = 0 are worth zero at the rate
+// r = q^365 - 1 exactly (ACT/365F), and at no other rate (one sign change).
+TEST(Xirr, ExactRateToTwentyEightDigits) {
+  ratio q(1001, 1000);
+  auto qpow = [&](long n) {
+    ratio p = 1;
+    for (long i = 0; i < n; ++i) p *= q;
+    return p;
+  };
+  std::vector<long> days = {0, 100, 250, 400, 1000};
+  std::vector<long> weights = {-4, 1, 1, 1, 1};
+  std::vector<decimal> amounts;
+  std::vector<date> dates;
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    // amounts are exact decimals: 1000 * 1.001^n has 3n decimal places
+    amounts.push_back((ratio(weights[i] * 1000) * qpow(days[i])).to_decimal());
+    dates.push_back(d("2020-01-01") + boost::gregorian::days(days[i]));
+  }
+  ratio exact = qpow(365) - ratio(1);
+  EXPECT_TRUE(close_to(xirr(amounts, dates), exact, 29));
+  // and discounting at that rate gives zero (to 1e-25 of the amounts' size)
+  decimal rate = exact.round(40, rounding::half_even);
+  EXPECT_LT(xnpv(rate, amounts, dates).abs(), dec("1e-25"));
+}
+
+TEST(Xirr, OtherDayCountsChangeTheYearFraction) {
+  // 1,100 received 360 days after paying 1,000: exactly 10% on ACT/360, less on ACT/365F.
+  std::vector<decimal> amounts = decimals({"-1000", "1100"});
+  std::vector<date> dates = {d("2021-03-01"), d("2022-02-24")};
+  EXPECT_TRUE(close_to(xirr(amounts, dates, std::nullopt, day_counter::parse("ACT/360")), ratio(1, 10)));
+  // ACT/365F: 1.1^(365/360) - 1 = 0.10149...; check against the equation at 25 digits by bracketing
+  decimal r = xirr(amounts, dates);
+  EXPECT_GT(r, dec("0.1014"));
+  EXPECT_LT(r, dec("0.1016"));
+}
+
+TEST(Xirr, GuessSelectsAmongSeveralRoots) {
+  // -100 + 230 v - 132 v^2 = 0 at 1 + r = 1.1 and 1.2: two rates of return.
+  std::vector<decimal> amounts = decimals({"-100", "230", "-132"});
+  EXPECT_TRUE(close_to(irr(amounts), ratio(1, 10)));
+  EXPECT_TRUE(close_to(irr(amounts, dec("0.25")), ratio(2, 10)));
+  EXPECT_TRUE(close_to(irr(amounts, dec("0")), ratio(1, 10)));
+  EXPECT_TRUE(close_to(irr(amounts, dec("0.5")), ratio(2, 10)));
+}
+
+TEST(Irr, NumpyFinancialDocumentedExamples) {
+  // numpy-financial index page: npf.irr([-250000, 100000, 150000, 200000, 250000, 300000])
+  // = 0.5672303344358536; numpy.irr docs: np.irr([-100, 39, 59, 55, 20]) = 0.2809484211599611.
+  // Doubles: compare at 14 significant digits.
+  decimal a = irr(decimals({"-250000", "100000", "150000", "200000", "250000", "300000"}));
+  EXPECT_EQ(a.rounded(14, rounding::half_even), dec("0.56723033443585"));
+  decimal b = irr(decimals({"-100", "39", "59", "55", "20"}));
+  EXPECT_EQ(b.rounded(14, rounding::half_even), dec("0.28094842115996"));
+}
+
+TEST(Npv, PeriodicWithFirstFlowUndiscounted) {
+  // Exact: -100 + 60/1.1 + 60/1.21 = 4.1322314049586776859504132231404958677... (= 500/121)
+  decimal v = npv(dec("0.1"), decimals({"-100", "60", "60"}));
+  EXPECT_TRUE(close_to(v, ratio(500, 121), 29));
+}
+
+TEST(Xnpv, WholeYearsAreExact) {
+  // 1000 paid, 600 after 365 days and 600 after 730: -1000 + 600/1.09 + 600/1.09^2 exactly.
+  std::vector<date> dates = {d("2021-01-01"), d("2022-01-01"), d("2023-01-01")};
+  ratio v = ratio(-1000) + ratio(600) / ratio(109, 100) + ratio(600) / (ratio(109, 100) * ratio(109, 100));
+  EXPECT_TRUE(close_to(xnpv(dec("0.09"), decimals({"-1000", "600", "600"}), dates), v, 29));
+  // discounted to another date: one year later, everything is worth 1.09 times more
+  EXPECT_TRUE(close_to(xnpv_at(dec("0.09"), decimals({"-1000", "600", "600"}), dates, d("2022-01-01")),
+                       v * ratio(109, 100), 29));
+}
+
+TEST(CashFlow, MoneyFlowsInOneCurrency) {
+  std::vector<cash_flow> flows;
+  for (std::size_t i = 0; i < excel_amounts.size(); ++i)
+    flows.push_back({excel_dates[i], money(excel_amounts[i], currency::of("CNY"))});
+  EXPECT_EQ(xirr(flows), xirr(excel_amounts, excel_dates));
+  EXPECT_EQ(xnpv(dec("0.09"), flows), xnpv(dec("0.09"), excel_amounts, excel_dates));
+  EXPECT_EQ(multiple(flows), ratio(13000, 10000));
+  flows[2].amount = money(dec("4250"), currency::of("USD"));
+  expect_error<currency_mismatch>([&] { xirr(flows); }, "flows[2] is in USD but flows[0] is in CNY");
+}
+
+TEST(Multiple, InflowsOverOutflows) {
+  EXPECT_EQ(multiple(decimals({"-100", "50", "80"})), ratio(13, 10));
+  EXPECT_EQ(multiple(decimals({"-100", "-50", "30", "0"})), ratio(1, 5));
+  expect_error<invalid_input>([] { multiple(decimals({"100", "50"})); }, "no amount was paid out");
+}
+
+TEST(PaybackDate, FirstDayTheCumulativeFlowStaysNonNegative) {
+  std::vector<date> dates = {d("2020-01-01"), d("2021-01-01"), d("2022-01-01"), d("2023-01-01")};
+  EXPECT_EQ(payback_date(decimals({"-100", "60", "60", "5"}), dates), d("2022-01-01"));
+  // dips below zero again, then recovers: the later date
+  EXPECT_EQ(payback_date(decimals({"-100", "120", "-30", "50"}), dates), d("2023-01-01"));
+  // never paid back
+  EXPECT_EQ(payback_date(decimals({"-100", "30", "80", "-20"}), dates), std::nullopt);
+  // flows of one day count together, whatever their order in the input
+  std::vector<date> same_day = {d("2021-01-01"), d("2020-01-01"), d("2021-01-01")};
+  EXPECT_EQ(payback_date(decimals({"150", "-100", "-40"}), same_day), d("2021-01-01"));
+}
+
+TEST(CashFlowErrors, BadInputIsRefusedWithItsName) {
+  expect_error<invalid_input>([] { xirr(std::vector<decimal>{}, std::vector<date>{}); }, "xirr: no cash flows (amounts is empty)");
+  expect_error<invalid_input>([] { xirr(decimals({"-1", "2"}), {d("2020-01-01")}); }, "xirr: 2 amounts but 1 dates");
+  expect_error<no_solution>([] { xirr(decimals({"1", "2"}), {d("2020-01-01"), d("2021-01-01")}); },
+                            "all are positive");
+  expect_error<no_solution>([] { xirr(decimals({"-1", "-2"}), {d("2020-01-01"), d("2021-01-01")}); },
+                            "all are negative");
+  expect_error<no_solution>([] { irr(decimals({"100", "-50", "100"})); }, "no rate between -100% and e^40 - 1");
+  expect_error<no_solution>([] { xirr(decimals({"-100", "100"}), {d("2020-01-01"), d("2020-01-01")}); },
+                            "all flows fall on one date");
+  expect_error<invalid_input>([] { xirr(excel_amounts, excel_dates, dec("-1")); }, "guess -1 must be greater than -1");
+  expect_error<invalid_input>([] { xnpv(dec("-1"), excel_amounts, excel_dates); }, "rate -1 must be greater than -1");
+  expect_error<invalid_input>([] { xnpv(dec("-1.5"), excel_amounts, excel_dates); }, "xnpv: rate -1.5");
+  expect_error<invalid_input>([] { npv(dec("0.1"), {}); }, "npv: no cash flows");
+  expect_error<invalid_input>([] { xirr(excel_amounts, excel_dates, std::nullopt, {}, 34); }, "digits 34 outside 1..33");
+  expect_error<invalid_input>([] { payback_date(decimals({"1"}), {}); }, "payback_date: 1 amounts but 0 dates");
+}
+
+}  // namespace
