@@ -4,6 +4,8 @@
 #include <pybind11/stl.h>
 
 #include "convert.hpp"
+#include "stakecalc/allocation.hpp"
+#include "stakecalc/money.hpp"
 
 namespace stakecalc::python {
 

@@ -10,7 +10,14 @@
 #include <optional>
 #include <string>
 
-#include "stakecalc/stakecalc.hpp"
+// Only what the conversions need: each bind_<area>.cpp includes its own headers, so adding an area
+// does not recompile every binding.
+#include "stakecalc/currency.hpp"
+#include "stakecalc/date.hpp"
+#include "stakecalc/decimal.hpp"
+#include "stakecalc/error.hpp"
+#include "stakecalc/ratio.hpp"
+#include "stakecalc/rounding.hpp"
 
 namespace stakecalc::python {
 

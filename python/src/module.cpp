@@ -11,6 +11,7 @@ void bind_errors(py::module_& m);
 void bind_numbers(py::module_& m);
 void bind_time(py::module_& m);
 void bind_flows(py::module_& m);
+void bind_loan(py::module_& m);
 }  // namespace stakecalc::python
 
 PYBIND11_MODULE(_core, m) {
@@ -20,4 +21,5 @@ PYBIND11_MODULE(_core, m) {
   bind_numbers(m);
   bind_time(m);
   bind_flows(m);
+  bind_loan(m);
 }
