@@ -33,19 +33,9 @@ std::vector<date> date_list(py::handle values, const std::string& field) {
   return out;
 }
 
-// Whole-number arguments (type, basis, periods, months): an int, as the spreadsheet's truncation
-// of 1.9 to 1 would hide a mistake.
-long whole(py::handle value, const std::string& field) {
-  if (PyBool_Check(value.ptr()) || !PyLong_Check(value.ptr()))
-    throw invalid_input("expected an int, got " + describe(value), field);
-  int overflow = 0;
-  long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
-  if (overflow || v < -1000000000LL || v > 1000000000LL) throw invalid_input("int out of range: " + describe(value), field);
-  return static_cast<long>(v);
-}
+// Whole-number arguments (type, basis, periods, months); the functions check their own ranges.
+long whole(py::handle value, const std::string& field) { return to_int(value, field, -1000000000L, 1000000000L); }
 int flag(py::handle value, const std::string& field) { return static_cast<int>(whole(value, field)); }
-
-day_counter to_day_counter(py::handle value) { return day_counter::parse(to_string(value, "day_count"), "day_count"); }
 
 // Excel's NPV(rate, value1, [value2], ...): each argument a number or a range (a sequence).
 std::vector<decimal> flatten(const py::args& values) {
@@ -70,7 +60,7 @@ void bind_flows(py::module_& m) {
         decimal r = to_decimal(rate, "rate");
         std::vector<decimal> a = decimal_list(amounts, "amounts");
         std::vector<date> d = date_list(dates, "dates");
-        day_counter dc = to_day_counter(day_count);
+        day_counter dc = to_day_counter(day_count, "day_count");
         decimal result;
         {
           py::gil_scoped_release release;
@@ -87,7 +77,7 @@ void bind_flows(py::module_& m) {
         std::vector<decimal> a = decimal_list(amounts, "amounts");
         std::vector<date> d = date_list(dates, "dates");
         std::optional<decimal> g = to_optional_decimal(guess, "guess");
-        day_counter dc = to_day_counter(day_count);
+        day_counter dc = to_day_counter(day_count, "day_count");
         decimal result;
         {
           py::gil_scoped_release release;

@@ -37,22 +37,12 @@ std::optional<std::string> optional_string(py::handle value, const std::string& 
 }
 
 int whole_number(py::handle value, const std::string& field, long low, long high) {
-  if (PyBool_Check(value.ptr()) || !PyLong_Check(value.ptr()))
-    throw invalid_input("expected an int, got " + describe(value), field);
-  int overflow = 0;
-  long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
-  if (overflow || v < low || v > high)
-    throw invalid_input("must be between " + std::to_string(low) + " and " + std::to_string(high) + ", got " +
-                            std::string(py::str(value)),
-                        field);
-  return static_cast<int>(v);
+  return static_cast<int>(to_int(value, field, low, high));
 }
 
+// No calendar means every day is a payment day (the loan's default).
 calendar to_payment_calendar(py::handle value, const std::string& field) {
-  if (value.is_none()) return calendar();
-  if (py::isinstance<calendar>(value)) return value.cast<calendar>();
-  if (PyUnicode_Check(value.ptr())) return calendar_from_name_or_json(value.cast<std::string>(), field);
-  throw invalid_input("expected a Calendar or a calendar name such as 'CN', got " + describe(value), field);
+  return value.is_none() ? calendar() : to_calendar(value, field);
 }
 
 std::vector<rate_fixing> to_fixings(py::handle value, const std::string& field) {

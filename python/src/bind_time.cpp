@@ -14,19 +14,11 @@ namespace stakecalc::python {
 
 namespace {
 
-day_counter to_day_counter(py::handle value) { return day_counter::parse(to_string(value, "convention"), "convention"); }
-
 business_day_convention to_convention(py::handle value, const std::string& field) {
   return parse_business_day_convention(to_string(value, field), field);
 }
 
 tenor to_tenor(py::handle value, const std::string& field) { return tenor::parse(to_string(value, field), field); }
-
-calendar to_calendar(py::handle value, const std::string& field) {
-  if (py::isinstance<calendar>(value)) return value.cast<calendar>();
-  if (PyUnicode_Check(value.ptr())) return calendar_from_name_or_json(value.cast<std::string>(), field);
-  throw invalid_input("expected a Calendar or a calendar name such as 'CN', got " + describe(value), field);
-}
 
 // weekend: weekday numbers (Monday 0 .. Sunday 6) or names; holidays / working days: dates.
 calendar make_calendar(py::handle name, py::handle weekend, py::handle holidays, py::handle working_days) {
@@ -77,7 +69,7 @@ void bind_time(py::module_& m) {
   m.def(
       "day_count",
       [](py::handle convention, py::handle start, py::handle end, py::handle termination) {
-        return to_day_counter(convention).day_count(to_date(start, "start"), to_date(end, "end"),
+        return to_day_counter(convention, "convention").day_count(to_date(start, "start"), to_date(end, "end"),
                                                     to_optional_date(termination, "termination"));
       },
       py::arg("convention"), py::arg("start"), py::arg("end"), py::kw_only(), py::arg("termination") = py::none(),
@@ -86,7 +78,7 @@ void bind_time(py::module_& m) {
       "year_fraction",
       [](py::handle convention, py::handle start, py::handle end, py::handle ref_start, py::handle ref_end,
          py::handle termination) {
-        return from_ratio(to_day_counter(convention).year_fraction(
+        return from_ratio(to_day_counter(convention, "convention").year_fraction(
             to_date(start, "start"), to_date(end, "end"), to_optional_date(ref_start, "ref_start"),
             to_optional_date(ref_end, "ref_end"), to_optional_date(termination, "termination")));
       },

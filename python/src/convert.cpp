@@ -2,6 +2,9 @@
 
 #include <datetime.h>
 
+#include "stakecalc/calendar.hpp"
+#include "stakecalc/day_count.hpp"
+
 namespace stakecalc::python {
 
 py::object decimal_class() {
@@ -108,6 +111,28 @@ currency to_currency(py::handle value, const std::string& field) {
 std::string to_string(py::handle value, const std::string& field) {
   if (!PyUnicode_Check(value.ptr())) throw invalid_input("expected a str, got " + describe(value), field);
   return value.cast<std::string>();
+}
+
+long to_int(py::handle value, const std::string& field, long low, long high) {
+  if (PyBool_Check(value.ptr()) || !PyLong_Check(value.ptr()))
+    throw invalid_input("expected an int, got " + describe(value), field);
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (overflow || v < low || v > high)
+    throw invalid_input("must be between " + std::to_string(low) + " and " + std::to_string(high) + ", got " +
+                            std::string(py::str(value)),
+                        field);
+  return static_cast<long>(v);
+}
+
+calendar to_calendar(py::handle value, const std::string& field) {
+  if (py::isinstance<calendar>(value)) return value.cast<calendar>();
+  if (PyUnicode_Check(value.ptr())) return calendar_from_name_or_json(value.cast<std::string>(), field);
+  throw invalid_input("expected a Calendar or a calendar name such as 'CN', got " + describe(value), field);
+}
+
+day_counter to_day_counter(py::handle value, const std::string& field) {
+  return day_counter::parse(to_string(value, field), field);
 }
 
 }  // namespace stakecalc::python

@@ -19,6 +19,11 @@
 #include "stakecalc/ratio.hpp"
 #include "stakecalc/rounding.hpp"
 
+namespace stakecalc {
+class calendar;
+class day_counter;
+}  // namespace stakecalc
+
 namespace stakecalc::python {
 
 namespace py = pybind11;
@@ -42,6 +47,15 @@ py::object from_date(const date& value);
 rounding to_rounding(py::handle value, const std::string& field = "mode");
 currency to_currency(py::handle value, const std::string& field = "currency");
 std::string to_string(py::handle value, const std::string& field);
+
+// A whole number (periods, basis, months) within [low, high]: an int only, since truncating 1.9 to 1
+// as a spreadsheet does would hide a mistake; bool is refused too.
+long to_int(py::handle value, const std::string& field, long low, long high);
+
+// A Calendar, a built-in calendar's name ("CN") or a calendar's JSON text.
+calendar to_calendar(py::handle value, const std::string& field);
+// A day-count convention's name ("ACT/365F", "30/360 US", ...).
+day_counter to_day_counter(py::handle value, const std::string& field);
 
 // A short description of a Python value for error messages: "float 0.1", "NoneType None".
 std::string describe(py::handle value);

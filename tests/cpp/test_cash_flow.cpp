@@ -11,6 +11,7 @@
 #include <typeinfo>
 
 #include "stakecalc/cash_flow.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -20,34 +21,9 @@ using ::testing::HasSubstr;
 date d(const char* iso) { return parse_date(iso); }
 decimal dec(const char* text) { return decimal::parse(text); }
 
-std::vector<decimal> decimals(std::initializer_list<const char*> texts) {
-  std::vector<decimal> out;
-  for (const char* t : texts) out.push_back(dec(t));
-  return out;
-}
-
-// |got - exact| <= |exact| * 10^-digits, in exact arithmetic.
-::testing::AssertionResult close_to(const decimal& got, const ratio& exact, int digits = 28) {
-  ratio diff = ratio(got) - exact;
-  if (diff.signum() < 0) diff = -diff;
-  ratio scale = exact.signum() < 0 ? -exact : exact;
-  ratio tolerance = scale * ratio(big_int(1), detail::big_pow10(digits));
-  if (diff <= tolerance) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << got << " differs from " << exact.round(40, rounding::half_even)
-                                       << " beyond " << digits << " significant digits";
-}
-
-// The error thrown by f is exactly of type E and its message contains `fragment`.
-template <class E, class F>
-void expect_error(F f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "expected " << typeid(E).name() << " containing '" << fragment << "', nothing was thrown";
-  } catch (const error& e) {
-    EXPECT_EQ(typeid(e), typeid(E)) << e.what();
-    EXPECT_THAT(e.what(), HasSubstr(fragment));
-  }
-}
+using stakecalc::testing::close_to;
+using stakecalc::testing::decimals;
+using stakecalc::testing::expect_error;
 
 // Microsoft Excel, XIRR function help page, example: -10,000 on 1-Jan-2008, 2,750 on 1-Mar-2008,
 // 4,250 on 30-Oct-2008, 3,250 on 15-Feb-2009, 2,750 on 1-Apr-2009; XIRR = 0.373362535 (37.34%) as printed;

@@ -22,6 +22,7 @@
 #include "stakecalc/lpr.hpp"
 #include "stakecalc/private_lending_cap.hpp"
 #include "stakecalc/rate_table.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -31,17 +32,9 @@ using ::testing::HasSubstr;
 date d(const char* iso) { return parse_date(iso); }
 decimal dec(const char* text) { return decimal::parse(text); }
 
-// The error thrown by f is exactly E, names `field` and its message contains `fragment`.
 template <class E, class F>
 void expect_error(F f, const std::string& field, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "expected " << typeid(E).name() << " at '" << field << "', nothing was thrown";
-  } catch (const error& e) {
-    EXPECT_EQ(typeid(e), typeid(E)) << e.what();
-    EXPECT_EQ(e.where(), field) << e.what();
-    EXPECT_THAT(e.what(), HasSubstr(fragment));
-  }
+  stakecalc::testing::expect_error_at<E>(f, field, fragment);
 }
 
 // floor(100 x + 1/2) / 100 for x >= 0: half-up to the fen, by hand.

@@ -15,6 +15,7 @@
 #include <typeinfo>
 
 #include "stakecalc/spreadsheet.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -27,34 +28,12 @@ decimal dec(const char* text) { return decimal::parse(text); }
 // a / b to 40 places: the spreadsheet's A2/12 as an exact-enough decimal
 decimal per(const char* a, long b) { return divide(dec(a), decimal(b), 40, rounding::half_even); }
 
-std::vector<decimal> decimals(std::initializer_list<const char*> texts) {
-  std::vector<decimal> out;
-  for (const char* t : texts) out.push_back(dec(t));
-  return out;
-}
-
 // As the spreadsheet displays: rounded half away from zero to the published places.
 decimal shown(const decimal& v, int places) { return v.rounded(places, rounding::half_up); }
 
-::testing::AssertionResult close_to(const decimal& got, const ratio& exact, int digits = 28) {
-  ratio diff = ratio(got) - exact;
-  if (diff.signum() < 0) diff = -diff;
-  ratio scale = exact.signum() < 0 ? -exact : exact;
-  if (diff <= scale * ratio(big_int(1), detail::big_pow10(digits))) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << got << " differs from " << exact.round(40, rounding::half_even)
-                                       << " beyond " << digits << " significant digits";
-}
-
-template <class E, class F>
-void expect_error(F f, const std::string& fragment) {
-  try {
-    f();
-    ADD_FAILURE() << "expected " << typeid(E).name() << " containing '" << fragment << "', nothing was thrown";
-  } catch (const error& e) {
-    EXPECT_EQ(typeid(e), typeid(E)) << e.what();
-    EXPECT_THAT(e.what(), HasSubstr(fragment));
-  }
-}
+using stakecalc::testing::close_to;
+using stakecalc::testing::decimals;
+using stakecalc::testing::expect_error;
 
 ratio rpow(const ratio& base, long n) {
   ratio p = 1;
