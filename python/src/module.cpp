@@ -12,6 +12,7 @@ void bind_numbers(py::module_& m);
 void bind_time(py::module_& m);
 void bind_flows(py::module_& m);
 void bind_loan(py::module_& m);
+void bind_ledger(py::module_& m);
 }  // namespace stakecalc::python
 
 PYBIND11_MODULE(_core, m) {
@@ -22,4 +23,5 @@ PYBIND11_MODULE(_core, m) {
   bind_time(m);
   bind_flows(m);
   bind_loan(m);
+  bind_ledger(m);
 }
