@@ -643,9 +643,12 @@ std::size_t ledger::record(event e) {
   t.dates.push_back(e.on);
   t.latest = std::move(next);
   if (t.event_indices.size() % checkpoint_interval == 0) t.checkpoints.push_back(t.latest);
+  // Each holder's companies stay sorted by id: a binary search, not a scan of every company the
+  // holder is in (a platform or a fund can be in thousands, and every event asks).
   for (const auto& m : moves) {
     auto& list = holder_companies_[m.holder];
-    if (std::find(list.begin(), list.end(), cid) == list.end()) list.push_back(cid);
+    const auto at = std::lower_bound(list.begin(), list.end(), cid);
+    if (at == list.end() || *at != cid) list.insert(at, cid);
   }
   events_.push_back(std::move(e));
   return index;
