@@ -13,6 +13,7 @@ void bind_time(py::module_& m);
 void bind_flows(py::module_& m);
 void bind_loan(py::module_& m);
 void bind_ledger(py::module_& m);
+void bind_contracts(py::module_& m);
 }  // namespace stakecalc::python
 
 PYBIND11_MODULE(_core, m) {
@@ -24,4 +25,5 @@ PYBIND11_MODULE(_core, m) {
   bind_flows(m);
   bind_loan(m);
   bind_ledger(m);
+  bind_contracts(m);  // after bind_loan: returns LoanRow, reads RateTable, Calendar and Money
 }

@@ -1,0 +1,657 @@
+// Scenario sweeps (stakecalc/sweep.hpp): grids, the scenario-to-path mapping, the worker pool.
+#include "stakecalc/sweep.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <condition_variable>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+namespace stakecalc {
+
+// ---- names --------------------------------------------------------------------------------------
+
+namespace {
+
+std::string key_of(std::string_view name) {
+  std::string key;
+  for (char ch : name)
+    key += (ch == '-' || ch == ' ') ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return key;
+}
+
+std::string shown(std::string_view name) { return std::string(name.substr(0, 40)); }
+
+}  // namespace
+
+std::string to_string(sweep_path p) {
+  switch (p) {
+    case sweep_path::repurchase: return "repurchase";
+    case sweep_path::conversion: return "conversion";
+    case sweep_path::sale: return "sale";
+    case sweep_path::write_off: return "write_off";
+  }
+  return "repurchase";
+}
+
+sweep_path parse_sweep_path(std::string_view name, const std::string& where) {
+  const std::string key = key_of(name);
+  if (key == "repurchase") return sweep_path::repurchase;
+  if (key == "conversion") return sweep_path::conversion;
+  if (key == "sale") return sweep_path::sale;
+  if (key == "write_off" || key == "writeoff") return sweep_path::write_off;
+  throw invalid_input("unknown exit path '" + shown(name) + "' (expected repurchase, conversion, sale or write_off)",
+                      where);
+}
+
+std::string to_string(sweep_rate r) {
+  switch (r) {
+    case sweep_rate::price: return "price";
+    case sweep_rate::market: return "market";
+    case sweep_rate::loan: return "loan";
+  }
+  return "price";
+}
+
+sweep_rate parse_sweep_rate(std::string_view name, const std::string& where) {
+  const std::string key = key_of(name);
+  if (key == "price") return sweep_rate::price;
+  if (key == "market") return sweep_rate::market;
+  if (key == "loan") return sweep_rate::loan;
+  throw invalid_input("unknown rate target '" + shown(name) + "' (expected price, market or loan)", where);
+}
+
+std::string to_string(sweep_failure_kind k) {
+  switch (k) {
+    case sweep_failure_kind::invalid_input: return "InvalidInput";
+    case sweep_failure_kind::domain_rule: return "DomainRuleError";
+    case sweep_failure_kind::currency_mismatch: return "CurrencyMismatch";
+    case sweep_failure_kind::calculation: return "CalculationError";
+    case sweep_failure_kind::overflow: return "Overflow";
+    case sweep_failure_kind::division_by_zero: return "DivisionByZero";
+    case sweep_failure_kind::rounding_needed: return "RoundingNeeded";
+    case sweep_failure_kind::no_solution: return "NoSolution";
+    case sweep_failure_kind::other: return "Error";
+  }
+  return "Error";
+}
+
+// ---- grids and lists ------------------------------------------------------------------------------
+
+namespace {
+
+template <class T>
+std::size_t axis_length(const std::vector<T>& axis) {
+  return axis.empty() ? 1 : axis.size();
+}
+
+std::string indexed(const std::string& base, std::size_t i) { return base + "[" + std::to_string(i) + "]"; }
+
+}  // namespace
+
+std::size_t scenario_grid::size() const {
+  std::size_t n = 1;
+  for (std::size_t length : {axis_length(exit_on), axis_length(valuation), axis_length(rate), axis_length(proportion)}) {
+    if (n > std::numeric_limits<std::size_t>::max() / length)
+      throw invalid_input("the grid has more scenarios than can be counted", "grid");
+    n *= length;
+  }
+  return n;
+}
+
+sweep_scenario scenario_grid::at(std::size_t index) const {
+  const std::size_t n = size();
+  if (index >= n)
+    throw invalid_input("scenario " + std::to_string(index) + " is beyond the grid's " + std::to_string(n), "index");
+  // Row-major: the last axis (proportion) varies fastest.
+  sweep_scenario s;
+  std::size_t rest = index;
+  if (!proportion.empty()) {
+    s.proportion = proportion[rest % proportion.size()];
+    rest /= proportion.size();
+  }
+  if (!rate.empty()) {
+    s.rate = rate[rest % rate.size()];
+    rest /= rate.size();
+  }
+  if (!valuation.empty()) {
+    s.valuation = valuation[rest % valuation.size()];
+    rest /= valuation.size();
+  }
+  if (!exit_on.empty()) s.exit_on = exit_on[rest % exit_on.size()];
+  return s;
+}
+
+std::size_t scenario_set::size() const {
+  if (const scenario_grid* g = grid()) return g->size();
+  return list()->size();
+}
+
+sweep_scenario scenario_set::at(std::size_t index) const {
+  if (const scenario_grid* g = grid()) return g->at(index);
+  const std::vector<sweep_scenario>& l = *list();
+  if (index >= l.size())
+    throw invalid_input("scenario " + std::to_string(index) + " is beyond the list's " + std::to_string(l.size()),
+                        "index");
+  return l[index];
+}
+
+// ---- equality -------------------------------------------------------------------------------------
+
+bool operator==(const sweep_failure& a, const sweep_failure& b) {
+  return a.kind == b.kind && a.where == b.where && a.message == b.message;
+}
+
+bool operator==(const scenario_inputs& a, const scenario_inputs& b) {
+  return a.exit_on == b.exit_on && a.valuation == b.valuation && a.rate == b.rate && a.proportion == b.proportion;
+}
+
+bool operator==(const sweep_path_result& a, const sweep_path_result& b) {
+  return a.path == b.path && a.failure == b.failure && a.fund_irr == b.fund_irr && a.fund_multiple == b.fund_multiple &&
+         a.cash_recovered == b.cash_recovered && a.grant_equivalent == b.grant_equivalent &&
+         a.grant_equivalent_share == b.grant_equivalent_share && a.team_cost == b.team_cost &&
+         a.fund_units_left == b.fund_units_left && a.team_ownership == b.team_ownership;
+}
+
+bool operator==(const sweep_row& a, const sweep_row& b) {
+  return a.index == b.index && a.inputs == b.inputs && a.paths == b.paths;
+}
+
+// ---- from a scenario to paths ---------------------------------------------------------------------
+
+namespace {
+
+// An error's message without the "where: " in front.
+std::string bare_message(const error& e) {
+  return e.where().empty() ? std::string(e.what()) : std::string(e.what()).substr(e.where().size() + 2);
+}
+
+// The same error with `prefix` put before its field ("plan." + "tranches[0].on"), of the same kind.
+[[noreturn]] void rethrow_at(const error& e, const std::string& prefix) {
+  const std::string where = prefix + e.where();
+  const std::string what = bare_message(e);
+  if (dynamic_cast<const currency_mismatch*>(&e)) throw currency_mismatch(what, where);
+  if (dynamic_cast<const domain_rule_error*>(&e)) throw domain_rule_error(what, where);
+  if (dynamic_cast<const no_solution*>(&e)) throw no_solution(what, where);
+  if (dynamic_cast<const rounding_needed*>(&e)) throw rounding_needed(what, where);
+  if (dynamic_cast<const overflow_error*>(&e)) throw overflow_error(what, where);
+  if (dynamic_cast<const division_by_zero*>(&e)) throw division_by_zero(what, where);
+  if (dynamic_cast<const arithmetic_error*>(&e)) throw arithmetic_error(what, where);
+  throw invalid_input(what, where);
+}
+
+date resolve_exit(const term_date& exit, const date& t0, const std::string& where) {
+  exit.validate(where);
+  date d;
+  try {
+    d = exit.resolve(t0);
+  } catch (const error& e) {
+    throw invalid_input(bare_message(e), where);
+  }
+  if (d < t0) throw invalid_input("the exit " + to_iso(d) + " is before the investment on " + to_iso(t0), where);
+  return d;
+}
+
+void check_valuation(const decimal& v, const std::string& where) {
+  if (v.signum() < 0) throw invalid_input("a negative valuation " + v.to_string(), where);
+}
+
+void check_rate(const decimal& r, const std::string& where) {
+  if (r <= decimal(-1)) throw invalid_input("a rate must be above -100%, got " + r.to_string(), where);
+}
+
+void check_proportion(const ratio& q, const std::string& where) {
+  if (q.signum() < 0 || q > ratio(1))
+    throw invalid_input("a proportion of the stake must be between 0 and 1, got " + q.to_string(), where);
+}
+
+// Every value a scenario sets; `where` is "scenarios[3]", "base" or "scenario".
+void check_scenario(const sweep_scenario& s, const date& t0, const std::string& where) {
+  if (s.exit_on) (void)resolve_exit(*s.exit_on, t0, where + ".exit_on");
+  if (s.valuation) check_valuation(*s.valuation, where + ".valuation");
+  if (s.rate) check_rate(*s.rate, where + ".rate");
+  if (s.proportion) check_proportion(*s.proportion, where + ".proportion");
+}
+
+bool needs_valuation(const sweep_spec& spec) {
+  return std::find(spec.paths.begin(), spec.paths.end(), sweep_path::sale) != spec.paths.end();
+}
+
+// f with every interest rate replaced by r (a fixed rate) or its spread set to r (a benchmark);
+// `changed` counts the rates replaced. Unchanged subtrees are shared, not copied.
+price_formula with_rate(const price_formula& f, const decimal& r, std::size_t& changed) {
+  struct visitor {
+    const price_formula& self;
+    const decimal& r;
+    std::size_t& changed;
+
+    void set(interest_rate& rate) const {
+      if (rate.fixed)
+        rate.fixed = r;
+      else
+        rate.spread = r;
+      ++changed;
+    }
+    price_formula operator()(const pricing::at_cost&) const { return self; }
+    price_formula operator()(const pricing::fixed_price&) const { return self; }
+    price_formula operator()(const pricing::fair_value&) const { return self; }
+    price_formula operator()(const pricing::simple_interest& n) const {
+      pricing::simple_interest m = n;
+      set(m.rate);
+      return m;
+    }
+    price_formula operator()(const pricing::compound_interest& n) const {
+      pricing::compound_interest m = n;
+      set(m.rate);
+      return m;
+    }
+    price_formula operator()(const pricing::floating_interest& n) const {
+      pricing::floating_interest m = n;
+      m.spread = r;
+      ++changed;
+      return m;
+    }
+    price_formula operator()(const pricing::extremum& n) const {
+      return pricing::extremum{n.kind, with_rate(n.first, r, changed), with_rate(n.second, r, changed)};
+    }
+    price_formula operator()(const pricing::waived_return& n) const {
+      return pricing::waived_return{with_rate(n.full, r, changed), n.waived, with_rate(n.base, r, changed)};
+    }
+    price_formula operator()(const pricing::less_dividends& n) const {
+      return pricing::less_dividends{with_rate(n.formula, r, changed)};
+    }
+  };
+  return std::visit(visitor{f, r, changed}, f.get());
+}
+
+// The deal with the rate axis applied; `changed` counts the rates replaced.
+exit_deal deal_with_rate(const sweep_spec& spec, const decimal& r, std::size_t& changed) {
+  exit_deal d = spec.deal;
+  switch (spec.rate_applies_to) {
+    case sweep_rate::price:
+      for (repurchase_window& w : d.repurchase.windows) w.price = with_rate(w.price, r, changed);
+      if (d.conversion) {
+        conversion_principal_rule& p = d.conversion->principal;
+        if (p.formula) p.formula = with_rate(*p.formula, r, changed);
+        if (p.floor) p.floor = with_rate(*p.floor, r, changed);
+        if (p.cap) p.cap = with_rate(*p.cap, r, changed);
+      }
+      break;
+    case sweep_rate::market:
+      d.market_rate = r;
+      ++changed;
+      break;
+    case sweep_rate::loan:
+      if (d.conversion) {
+        if (d.conversion->loan.floating)
+          d.conversion->loan.floating->spread = r;
+        else
+          d.conversion->loan.rate = r;
+        ++changed;
+      }
+      break;
+  }
+  return d;
+}
+
+exit_deal deal_with_rate(const sweep_spec& spec, const decimal& r) {
+  std::size_t changed = 0;
+  return deal_with_rate(spec, r, changed);
+}
+
+// The scenario's values, else the base's (validate_sweep made sure the required ones exist).
+scenario_inputs resolve_inputs(const sweep_spec& spec, const sweep_scenario& s) {
+  scenario_inputs in;
+  const date t0 = spec.deal.repurchase.investment.on;
+  const std::optional<term_date>& exit = s.exit_on ? s.exit_on : spec.base.exit_on;
+  in.exit_on = exit->resolve(t0);
+  in.valuation = s.valuation ? s.valuation : spec.base.valuation;
+  in.rate = s.rate ? s.rate : spec.base.rate;
+  in.proportion = s.proportion ? s.proportion : spec.base.proportion;
+  return in;
+}
+
+std::vector<exit_path> paths_for(const sweep_spec& spec, const scenario_inputs& in) {
+  const currency ccy = spec.deal.repurchase.investment.currency();
+  repurchase_plan plan;
+  for (const repurchase_tranche& t : spec.plan.tranches)
+    if (t.on <= in.exit_on) plan.tranches.push_back(t);
+  if (in.proportion && in.proportion->signum() > 0)
+    plan.tranches.push_back(repurchase_tranche::of_proportion(in.exit_on, spec.buyer, *in.proportion));
+  std::vector<exit_path> out;
+  out.reserve(spec.paths.size());
+  for (sweep_path p : spec.paths) {
+    switch (p) {
+      case sweep_path::repurchase: out.emplace_back(exit_by_repurchase{plan}); break;
+      case sweep_path::conversion: out.emplace_back(exit_by_conversion{in.exit_on, plan}); break;
+      case sweep_path::sale: out.emplace_back(exit_by_sale{in.exit_on, money(*in.valuation, ccy)}); break;
+      case sweep_path::write_off: {
+        std::optional<money> recovered;
+        if (spec.write_off_recovery) recovered = money(*spec.write_off_recovery, ccy);
+        out.emplace_back(exit_by_write_off{in.exit_on, std::move(recovered)});
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+sweep_failure failure_of(const error& e) {
+  sweep_failure f;
+  if (dynamic_cast<const currency_mismatch*>(&e))
+    f.kind = sweep_failure_kind::currency_mismatch;
+  else if (dynamic_cast<const domain_rule_error*>(&e))
+    f.kind = sweep_failure_kind::domain_rule;
+  else if (dynamic_cast<const invalid_input*>(&e))
+    f.kind = sweep_failure_kind::invalid_input;
+  else if (dynamic_cast<const overflow_error*>(&e))
+    f.kind = sweep_failure_kind::overflow;
+  else if (dynamic_cast<const division_by_zero*>(&e))
+    f.kind = sweep_failure_kind::division_by_zero;
+  else if (dynamic_cast<const rounding_needed*>(&e))
+    f.kind = sweep_failure_kind::rounding_needed;
+  else if (dynamic_cast<const no_solution*>(&e))
+    f.kind = sweep_failure_kind::no_solution;
+  else if (dynamic_cast<const arithmetic_error*>(&e))
+    f.kind = sweep_failure_kind::calculation;
+  else
+    f.kind = sweep_failure_kind::other;
+  f.where = e.where();
+  f.message = e.what();
+  return f;
+}
+
+// One path of one scenario. Only stakecalc's own errors are a scenario's outcome; anything else
+// (bad_alloc) leaves here and stops the sweep.
+sweep_path_result evaluate_path(const exit_deal& deal, sweep_path kind, const exit_path& path) {
+  sweep_path_result r;
+  r.path = kind;
+  try {
+    exit_path_result x = evaluate_exit_path(deal, path);
+    r.fund_irr = std::move(x.fund_irr);
+    r.fund_multiple = std::move(x.fund_multiple);
+    r.cash_recovered = std::move(x.cash_recovered);
+    r.grant_equivalent = std::move(x.grant_equivalent.value);
+    r.grant_equivalent_share = std::move(x.grant_equivalent.of_investment);
+    r.team_cost = std::move(x.team_cost);
+    r.fund_units_left = std::move(x.fund_units_left);
+    r.team_ownership = std::move(x.team_ownership);
+  } catch (const error& e) {
+    r = sweep_path_result{};
+    r.path = kind;
+    r.failure = failure_of(e);
+  }
+  return r;
+}
+
+sweep_row row_of(const sweep_spec& spec, const exit_deal& deal, const std::vector<exit_path>& paths,
+                 scenario_inputs inputs, std::size_t index) {
+  sweep_row row;
+  row.index = index;
+  row.inputs = std::move(inputs);
+  row.paths.reserve(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) row.paths.push_back(evaluate_path(deal, spec.paths[i], paths[i]));
+  return row;
+}
+
+// A worker's view of the spec: the deal with the rate applied is rebuilt only when the rate
+// changes (in a grid the rate axis changes every n_proportion scenarios), never shared.
+class worker_deals {
+public:
+  explicit worker_deals(const sweep_spec& spec) : spec_(spec) {}
+
+  sweep_row evaluate(const sweep_scenario& s, std::size_t index) {
+    scenario_inputs in = resolve_inputs(spec_, s);
+    const exit_deal& deal = deal_for(in.rate);
+    const std::vector<exit_path> paths = paths_for(spec_, in);
+    return row_of(spec_, deal, paths, std::move(in), index);
+  }
+
+private:
+  const exit_deal& deal_for(const std::optional<decimal>& r) {
+    if (!r) return spec_.deal;
+    // The same value written differently (0.05, 0.050) gives the same numbers; keep the scale
+    // anyway, so that a cached deal is the very deal the single evaluation builds.
+    if (!rated_ || *key_ != *r || key_->scale() != r->scale()) {
+      rated_ = deal_with_rate(spec_, *r);
+      key_ = *r;
+    }
+    return *rated_;
+  }
+
+  const sweep_spec& spec_;
+  std::optional<decimal> key_;
+  std::optional<exit_deal> rated_;
+};
+
+std::size_t interest_rates_in(const sweep_spec& spec) {
+  std::size_t changed = 0;
+  (void)deal_with_rate(spec, decimal(), changed);
+  return changed;
+}
+
+}  // namespace
+
+// ---- validation -----------------------------------------------------------------------------------
+
+void sweep_spec::validate() const {
+  deal.repurchase.validate();
+  deal.facts.validate("facts");
+  if (deal.conversion) deal.conversion->validate(deal.repurchase);
+  if (deal.market_rate <= decimal(-1))
+    throw invalid_input("the market rate must be above -100%, got " + deal.market_rate.to_string(), "market_rate");
+  if (paths.empty()) throw invalid_input("no exit paths to evaluate", "paths");
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (std::find(paths.begin(), paths.begin() + static_cast<std::ptrdiff_t>(i), paths[i]) !=
+        paths.begin() + static_cast<std::ptrdiff_t>(i))
+      throw invalid_input("the path '" + to_string(paths[i]) + "' is listed twice", indexed("paths", i));
+    if (paths[i] == sweep_path::conversion && !deal.conversion)
+      throw invalid_input("the conversion path needs the deal's equity-to-debt terms (deal.conversion)",
+                          indexed("paths", i));
+    if (paths[i] == sweep_path::sale && deal.company_units.signum() <= 0)
+      throw invalid_input("the sale path needs the company's units (deal.company_units), got " +
+                              deal.company_units.to_string(),
+                          indexed("paths", i));
+  }
+  if (rate_applies_to == sweep_rate::loan && !deal.conversion)
+    throw invalid_input("the rate axis cannot vary the conversion loan of a deal without equity-to-debt terms",
+                        "rate_applies_to");
+  // The common tranches must be a valid plan on their own (the scenario's tranche comes after them).
+  try {
+    (void)tranche_units(deal.repurchase, plan);
+  } catch (const error& e) {
+    rethrow_at(e, "plan.");
+  }
+  check_scenario(base, deal.repurchase.investment.on, "base");
+  if (write_off_recovery && write_off_recovery->signum() < 0)
+    throw invalid_input("a negative recovery " + write_off_recovery->to_string(), "write_off_recovery");
+}
+
+void validate_sweep(const sweep_spec& spec, const scenario_set& scenarios) {
+  spec.validate();
+  const date t0 = spec.deal.repurchase.investment.on;
+  const bool sale = needs_valuation(spec);
+  bool rate_used = spec.base.rate.has_value();
+  if (const scenario_grid* g = scenarios.grid()) {
+    (void)g->size();  // refuses a grid too large to count
+    for (std::size_t i = 0; i < g->exit_on.size(); ++i) (void)resolve_exit(g->exit_on[i], t0, indexed("grid.exit_on", i));
+    for (std::size_t i = 0; i < g->valuation.size(); ++i) check_valuation(g->valuation[i], indexed("grid.valuation", i));
+    for (std::size_t i = 0; i < g->rate.size(); ++i) check_rate(g->rate[i], indexed("grid.rate", i));
+    for (std::size_t i = 0; i < g->proportion.size(); ++i)
+      check_proportion(g->proportion[i], indexed("grid.proportion", i));
+    if (g->exit_on.empty() && !spec.base.exit_on)
+      throw invalid_input("no exit date: give the grid an exit_on axis or the base an exit_on", "grid.exit_on");
+    if (sale && g->valuation.empty() && !spec.base.valuation)
+      throw invalid_input("the sale path needs a valuation: give the grid a valuation axis or the base a valuation",
+                          "grid.valuation");
+    rate_used = rate_used || !g->rate.empty();
+  } else {
+    const std::vector<sweep_scenario>& list = *scenarios.list();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const sweep_scenario& s = list[i];
+      const std::string where = indexed("scenarios", i);
+      check_scenario(s, t0, where);
+      if (!s.exit_on && !spec.base.exit_on)
+        throw invalid_input("no exit date, and none in the base", where + ".exit_on");
+      if (sale && !s.valuation && !spec.base.valuation)
+        throw invalid_input("the sale path needs a valuation, and the base has none", where + ".valuation");
+      rate_used = rate_used || s.rate.has_value();
+    }
+  }
+  if (rate_used && spec.rate_applies_to == sweep_rate::price && interest_rates_in(spec) == 0)
+    throw invalid_input("the rate axis replaces the interest rates of the repurchase prices, and these have none "
+                        "(at cost, fair value or fixed prices only); vary the market or loan rate instead",
+                        "rate_applies_to");
+}
+
+// ---- single evaluation ------------------------------------------------------------------------------
+
+scenario_case make_scenario_case(const sweep_spec& spec, const sweep_scenario& scenario) {
+  spec.validate();
+  const date t0 = spec.deal.repurchase.investment.on;
+  check_scenario(scenario, t0, "scenario");
+  if (!scenario.exit_on && !spec.base.exit_on) throw invalid_input("no exit date, and none in the base", "scenario.exit_on");
+  if (needs_valuation(spec) && !scenario.valuation && !spec.base.valuation)
+    throw invalid_input("the sale path needs a valuation, and the base has none", "scenario.valuation");
+  scenario_case c;
+  c.inputs = resolve_inputs(spec, scenario);
+  c.deal = c.inputs.rate ? deal_with_rate(spec, *c.inputs.rate) : spec.deal;
+  if (c.inputs.rate && spec.rate_applies_to == sweep_rate::price && interest_rates_in(spec) == 0)
+    throw invalid_input("the repurchase prices have no interest rate for the scenario's rate to replace",
+                        "rate_applies_to");
+  c.paths = paths_for(spec, c.inputs);
+  return c;
+}
+
+sweep_row evaluate_scenario(const sweep_spec& spec, const sweep_scenario& scenario, std::size_t index) {
+  scenario_case c = make_scenario_case(spec, scenario);
+  return row_of(spec, c.deal, c.paths, std::move(c.inputs), index);
+}
+
+// ---- the pool -----------------------------------------------------------------------------------------
+
+namespace {
+
+// Enough chunks per thread to even out slow and fast scenarios, few enough to keep a chunk's
+// scenarios together (the rate cache works along the grid's rows).
+std::size_t default_chunk(std::size_t count, unsigned threads) {
+  const std::size_t per = count / (static_cast<std::size_t>(threads) * 8);
+  return std::clamp<std::size_t>(per, 1, 256);
+}
+
+}  // namespace
+
+std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& scenarios, std::size_t first,
+                                 std::size_t count, const sweep_options& options) {
+  validate_sweep(spec, scenarios);
+  const std::size_t total = scenarios.size();
+  if (first > total || count > total - first)
+    throw invalid_input("scenarios " + std::to_string(first) + " to " + std::to_string(first + count) +
+                            " (exclusive) are beyond the " + std::to_string(total) + " of the set",
+                        "first");
+  std::vector<sweep_row> rows(count);
+  if (count == 0) {
+    if (options.progress) options.progress(0, 0);
+    return rows;
+  }
+
+  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t chunk = options.chunk != 0 ? options.chunk : default_chunk(count, threads);
+  const std::size_t chunks = count / chunk + (count % chunk != 0 ? 1 : 0);
+  if (threads > chunks) threads = static_cast<unsigned>(chunks);
+  const auto poll = std::max(options.poll_interval, std::chrono::milliseconds(1));
+
+  std::atomic<std::size_t> done{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  unsigned finished = 0;
+  std::exception_ptr failure;
+  std::size_t failure_at = std::numeric_limits<std::size_t>::max();
+
+  const auto cancelled = [&] { return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed); };
+
+  // Worker t evaluates chunks t, t + T, t + 2T, ... into their own slots.
+  const auto run_chunks = [&](unsigned t) {
+    worker_deals deals(spec);
+    for (std::size_t c = t; c < chunks; c += threads) {
+      const std::size_t begin = c * chunk, end = std::min(count, begin + chunk);
+      for (std::size_t i = begin; i < end; ++i) {
+        if (stop.load(std::memory_order_relaxed)) return;
+        if (cancelled()) {
+          stop.store(true, std::memory_order_relaxed);
+          return;
+        }
+        try {
+          rows[i] = deals.evaluate(scenarios.at(first + i), first + i);
+        } catch (...) {
+          // Not a scenario's outcome (those are in the row): stop everyone, report the earliest.
+          std::lock_guard<std::mutex> lock(mutex);
+          if (i < failure_at) {
+            failure_at = i;
+            failure = std::current_exception();
+          }
+          stop.store(true, std::memory_order_relaxed);
+          return;
+        }
+        done.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  };
+  const auto worker = [&](unsigned t) {
+    run_chunks(t);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++finished;
+    }
+    finished_cv.notify_all();
+  };
+
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  // Whatever leaves this function (a progress callback's exception, a thread that could not be
+  // started) stops the workers and waits for them first.
+  struct joiner {
+    std::vector<std::thread>& pool;
+    std::atomic<bool>& stop;
+    ~joiner() {
+      stop.store(true, std::memory_order_relaxed);
+      for (std::thread& th : pool)
+        if (th.joinable()) th.join();
+    }
+  } join_all{pool, stop};
+
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (finished < pool.size()) {
+      finished_cv.wait_for(lock, poll, [&] { return finished == pool.size(); });
+      if (finished == pool.size()) break;
+      if (options.progress) {
+        lock.unlock();
+        options.progress(done.load(std::memory_order_relaxed), count);
+        lock.lock();
+      }
+    }
+  }
+  for (std::thread& th : pool) th.join();
+
+  if (failure) std::rethrow_exception(failure);
+  const std::size_t completed = done.load(std::memory_order_relaxed);
+  if (completed < count)
+    throw sweep_cancelled("cancelled after " + std::to_string(completed) + " of " + std::to_string(count) +
+                              " scenarios",
+                          "cancel");
+  if (options.progress) options.progress(count, count);
+  return rows;
+}
+
+std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& scenarios, const sweep_options& options) {
+  return run_sweep(spec, scenarios, 0, scenarios.size(), options);
+}
+
+}  // namespace stakecalc
