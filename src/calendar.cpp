@@ -1,6 +1,8 @@
 // Calendar construction, validation, JSON I/O and the date arithmetic of stakecalc/calendar.hpp.
 #include "stakecalc/calendar.hpp"
 
+#include "stakecalc/detail/name_key.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -22,11 +24,6 @@ date from_day_number(long n) {
 constexpr std::uint8_t all_days_mask = 0x7F;
 const char* const weekday_names[7] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
 
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char ch : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
 
 void insert_sorted(std::vector<long>& v, long n) {
   auto it = std::lower_bound(v.begin(), v.end(), n);
@@ -155,7 +152,7 @@ calendar calendar::from_json(const nlohmann::json& j, const std::string& pointer
         if (v < 0 || v > 6) throw invalid_input("weekday " + std::to_string(v) + " out of range 0 (monday) .. 6 (sunday)", where);
         weekend.push_back(static_cast<int>(v));
       } else if (w[i].is_string()) {
-        std::string s = lower(w[i].get<std::string>());
+        std::string s = detail::lower_case(w[i].get<std::string>());
         int found = -1;
         for (int k = 0; k < 7; ++k)
           if (s == weekday_names[k] || (s.size() == 3 && std::string(weekday_names[k]).compare(0, 3, s) == 0)) found = k;

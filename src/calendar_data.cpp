@@ -17,6 +17,7 @@
 // make-up working days are not trading days), plus the days the exchange closed on its own
 // notice: 2024-02-09 (上海证券交易所关于2024年部分节假日休市安排的通知, 2023-12-26).
 #include "stakecalc/calendar.hpp"
+#include "stakecalc/detail/name_key.hpp"
 
 #include <cctype>
 
@@ -106,8 +107,7 @@ calendar make_cn_sse() {
 std::vector<std::string> calendar::builtin_names() { return {"WEEKENDS", "CN", "CN-SSE"}; }
 
 calendar calendar::builtin(std::string_view name, const std::string& where) {
-  std::string key;
-  for (char ch : name) key += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string key = detail::upper_case(name);
   if (key == "WEEKENDS") return calendar();
   // Function-local statics: built once, on first use, thread-safely; shared read-only afterwards.
   if (key == "CN") {

@@ -279,7 +279,7 @@ conversion_result convert_to_debt(const equity_to_debt_terms& terms, const repur
       if (!l.is_company) c.team_cost += paid;
     }
   detail::sort_flows(c.fund_flows);
-  c.fund_cash_recovered = money(decimal(), ccy);
+  c.fund_cash_recovered = money::zero(ccy);
   for (const cash_flow& f : c.fund_flows)
     if (f.amount.signum() > 0) c.fund_cash_recovered += f.amount;
   c.fund_irr = detail::irr_or_none(c.fund_flows);

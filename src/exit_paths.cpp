@@ -13,7 +13,7 @@ std::optional<ratio> ownership(const exit_deal& d, const decimal& team_units, co
 void finish(exit_path_result& r, const exit_deal& d) {
   detail::sort_flows(r.fund_flows);
   const currency ccy = d.repurchase.investment.currency();
-  r.cash_recovered = money(decimal(), ccy);
+  r.cash_recovered = money::zero(ccy);
   for (const cash_flow& f : r.fund_flows)
     if (f.amount.signum() > 0) r.cash_recovered += f.amount;
   r.fund_irr = detail::irr_or_none(r.fund_flows);
@@ -96,7 +96,7 @@ struct path_evaluator {
     const ratio proceeds = ratio(p.valuation.amount()) * ratio(inv.units) / ratio(d.company_units);
     r.fund_flows.push_back(
         {p.on, money(proceeds.round(inv.currency().minor_units(), d.repurchase.rounding_mode), inv.currency())});
-    r.team_cost = money(decimal(), inv.currency());
+    r.team_cost = money::zero(inv.currency());
     r.fund_units_left = decimal();
     r.team_ownership = ownership(d, d.team_units, d.company_units);
     finish(r, d);
@@ -118,7 +118,7 @@ struct path_evaluator {
       if (p.recovered->signum() < 0) throw invalid_input("a negative recovery " + p.recovered->to_string(), "recovered");
       if (!p.recovered->is_zero()) r.fund_flows.push_back({p.on, *p.recovered});
     }
-    r.team_cost = money(decimal(), inv.currency());
+    r.team_cost = money::zero(inv.currency());
     r.fund_units_left = inv.units;
     r.team_ownership = ownership(d, d.team_units, d.company_units);
     finish(r, d);

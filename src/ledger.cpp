@@ -123,7 +123,7 @@ public:
   std::string where(const std::string& field) const { return "event[" + std::to_string(index_) + "]." + field; }
   currency cur() const { return t_.company.currency; }
   int places() const { return t_.company.unit_places(); }
-  money zero() const { return money(decimal(), cur()); }
+  money zero() const { return money::zero(cur()); }
 
   [[noreturn]] void fail_input(const std::string& field, const std::string& what) const {
     throw invalid_input(kind_ + ": " + what, where(field));

@@ -81,8 +81,8 @@ platform_portfolio portfolio_on(const ledger& l, const std::string& platform_id,
     }
     const currency c = t.company.currency;
     auto blank = [&](const std::string& beneficiary) {
-      portfolio_line line{cid, beneficiary, decimal(), ratio(0), money(decimal(), c), std::nullopt, std::nullopt,
-                          money(decimal(), c), money(decimal(), c), money(decimal(), c), std::nullopt, std::string()};
+      portfolio_line line{cid, beneficiary, decimal(), ratio(0), money::zero(c), std::nullopt, std::nullopt,
+                          money::zero(c), money::zero(c), money::zero(c), std::nullopt, std::string()};
       if (t.mark) {
         line.mark_date = t.mark->on;
         line.mark_source = t.mark->source;
@@ -124,8 +124,8 @@ platform_portfolio portfolio_on(const ledger& l, const std::string& platform_id,
 }
 
 converted_portfolio convert_lines(const std::vector<portfolio_line>& lines, const fx_table& fx, currency to, const date& on, rounding mode) {
-  converted_portfolio out{to, on, {}, money(decimal(), to), money(decimal(), to), money(decimal(), to),
-                          money(decimal(), to)};
+  converted_portfolio out{to, on, {}, money::zero(to), money::zero(to), money::zero(to),
+                          money::zero(to)};
   for (const auto& line : lines) {
     const currency from = line.cost.currency();
     fx_rate_used rate = fx.rate_for(from, to, on);
@@ -207,7 +207,7 @@ distribution_result distribute(const money& gross, const distribution_rules& rul
   for (std::size_t i = 0; i < rules.deductions.size(); ++i) {
     const auto& d = rules.deductions[i];
     std::string f = "rules.deductions[" + std::to_string(i) + "]";
-    distribution_line line{d.name, money(decimal(), c), ""};
+    distribution_line line{d.name, money::zero(c), ""};
     if (d.amount) {
       if (d.amount->currency() != c)
         throw currency_mismatch("deduction '" + d.name + "' " + d.amount->to_string() + " is not in " +
@@ -230,7 +230,7 @@ distribution_result distribute(const money& gross, const distribution_rules& rul
   for (const auto& s : rules.shares) weights.push_back(s.share);
   std::vector<money> parts;
   if (out.net.is_zero()) {
-    parts.assign(rules.shares.size(), money(decimal(), c));
+    parts.assign(rules.shares.size(), money::zero(c));
   } else {
     parts = out.net.allocate(weights);
   }

@@ -9,6 +9,7 @@
 
 #include "stakecalc/json_reader.hpp"
 #include "stakecalc/lpr.hpp"
+#include "stakecalc/detail/name_key.hpp"
 
 namespace stakecalc {
 
@@ -160,8 +161,7 @@ const rate_table& rate_tables::at(std::string_view name, const std::string& wher
 // ---- the built-in LPR --------------------------------------------------------------------------
 
 lpr_tenor parse_lpr_tenor(std::string_view text, const std::string& where) {
-  std::string key;
-  for (char ch : text) key += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string key = detail::upper_case(text);
   if (key == "1Y" || key == "LPR-1Y") return lpr_tenor::one_year;
   if (key == "5Y" || key == "LPR-5Y") return lpr_tenor::five_year;
   throw invalid_input("unknown LPR tenor '" + std::string(text.substr(0, 20)) + "' (expected \"1Y\" or \"5Y\")", where);

@@ -143,8 +143,8 @@ repurchase_evaluation evaluate_plan(const repurchase_terms& terms, const repurch
 
   repurchase_evaluation ev;
   ev.fund_flows.push_back({inv.on, -inv.amount});
-  ev.fund_cash_recovered = money(decimal(), ccy);
-  ev.team_cost = money(decimal(), ccy);
+  ev.fund_cash_recovered = money::zero(ccy);
+  ev.team_cost = money::zero(ccy);
   decimal left = inv.units;
   for (std::size_t k = 0; k < checked.size(); ++k) {
     const repurchase_tranche& t = plan.tranches[k];
@@ -160,7 +160,7 @@ repurchase_evaluation evaluate_plan(const repurchase_terms& terms, const repurch
     ev.fund_flows.push_back({t.on, r.price.amount});
     ev.fund_cash_recovered += r.price.amount;
     if (!t.buyer.empty()) ev.team_cost += r.price.amount;
-    auto slot = ev.cost_by_buyer.try_emplace(t.buyer, money(decimal(), ccy)).first;
+    auto slot = ev.cost_by_buyer.try_emplace(t.buyer, money::zero(ccy)).first;
     slot->second += r.price.amount;
     ev.tranches.push_back(std::move(r));
   }

@@ -1,6 +1,8 @@
 // Scenario sweeps (stakecalc/sweep.hpp): grids, the scenario-to-path mapping, the worker pool.
 #include "stakecalc/sweep.hpp"
 
+#include "stakecalc/detail/name_key.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
@@ -15,13 +17,6 @@ namespace stakecalc {
 // ---- names --------------------------------------------------------------------------------------
 
 namespace {
-
-std::string key_of(std::string_view name) {
-  std::string key;
-  for (char ch : name)
-    key += (ch == '-' || ch == ' ') ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return key;
-}
 
 std::string shown(std::string_view name) { return std::string(name.substr(0, 40)); }
 
@@ -38,11 +33,11 @@ std::string to_string(sweep_path p) {
 }
 
 sweep_path parse_sweep_path(std::string_view name, const std::string& where) {
-  const std::string key = key_of(name);
-  if (key == "repurchase") return sweep_path::repurchase;
-  if (key == "conversion") return sweep_path::conversion;
-  if (key == "sale") return sweep_path::sale;
-  if (key == "write_off" || key == "writeoff") return sweep_path::write_off;
+  const std::string key = detail::name_key(name);
+  if (key == "REPURCHASE") return sweep_path::repurchase;
+  if (key == "CONVERSION") return sweep_path::conversion;
+  if (key == "SALE") return sweep_path::sale;
+  if (key == "WRITE_OFF" || key == "WRITEOFF") return sweep_path::write_off;
   throw invalid_input("unknown exit path '" + shown(name) + "' (expected repurchase, conversion, sale or write_off)",
                       where);
 }
@@ -57,10 +52,10 @@ std::string to_string(sweep_rate r) {
 }
 
 sweep_rate parse_sweep_rate(std::string_view name, const std::string& where) {
-  const std::string key = key_of(name);
-  if (key == "price") return sweep_rate::price;
-  if (key == "market") return sweep_rate::market;
-  if (key == "loan") return sweep_rate::loan;
+  const std::string key = detail::name_key(name);
+  if (key == "PRICE") return sweep_rate::price;
+  if (key == "MARKET") return sweep_rate::market;
+  if (key == "LOAN") return sweep_rate::loan;
   throw invalid_input("unknown rate target '" + shown(name) + "' (expected price, market or loan)", where);
 }
 

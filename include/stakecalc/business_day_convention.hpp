@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "stakecalc/error.hpp"
+#include "stakecalc/detail/name_key.hpp"
 
 namespace stakecalc {
 
@@ -33,8 +34,7 @@ inline std::string to_string(business_day_convention c) { return std::string(to_
 // "MODIFIED_FOLLOWING" etc.; case is not significant and '-' or ' ' may stand for '_'.
 inline business_day_convention parse_business_day_convention(std::string_view name,
                                                              const std::string& where = "convention") {
-  std::string key;
-  for (char ch : name) key += (ch == '-' || ch == ' ') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string key = detail::name_key(name);
   for (std::size_t i = 0; i < business_day_convention_names.size(); ++i)
     if (business_day_convention_names[i] == key) return static_cast<business_day_convention>(i);
   throw invalid_input("unknown business day convention '" + std::string(name.substr(0, 40)) +

@@ -28,6 +28,7 @@
 #include "stakecalc/moment.hpp"
 #include "stakecalc/repayment_type.hpp"
 #include "stakecalc/rounding.hpp"
+#include "stakecalc/detail/name_key.hpp"
 
 namespace stakecalc {
 
@@ -45,8 +46,7 @@ inline std::string_view to_string_view(interest_basis b) noexcept {
   return b == interest_basis::day_count ? "DAY_COUNT" : "MONTHLY";
 }
 inline interest_basis parse_interest_basis(std::string_view name, const std::string& where = "interest_basis") {
-  std::string key;
-  for (char ch : name) key += (ch == '-' || ch == ' ') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string key = detail::name_key(name);
   if (key == "DAY_COUNT") return interest_basis::day_count;
   if (key == "MONTHLY") return interest_basis::monthly;
   throw invalid_input("unknown interest basis '" + std::string(name.substr(0, 40)) + "' (expected DAY_COUNT or MONTHLY)",
@@ -61,8 +61,7 @@ inline std::string_view to_string_view(fixing_rule f) noexcept {
   return f == fixing_rule::reset_date ? "RESET_DATE" : "CONTRACT_DATE";
 }
 inline fixing_rule parse_fixing_rule(std::string_view name, const std::string& where = "fixing") {
-  std::string key;
-  for (char ch : name) key += (ch == '-' || ch == ' ') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string key = detail::name_key(name);
   if (key == "RESET_DATE") return fixing_rule::reset_date;
   if (key == "CONTRACT_DATE") return fixing_rule::contract_date;
   throw invalid_input("unknown fixing rule '" + std::string(name.substr(0, 40)) + "' (expected RESET_DATE or CONTRACT_DATE)",
@@ -98,8 +97,7 @@ struct stub_rule {
   stub_position position = stub_position::final_period;
 
   static stub_rule parse(std::string_view name, const std::string& where = "stub") {
-    std::string key;
-    for (char ch : name) key += (ch == '-' || ch == ' ') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const std::string key = detail::name_key(name);
     if (key == "SHORT_FINAL") return {stub_kind::short_stub, stub_position::final_period};
     if (key == "LONG_FINAL") return {stub_kind::long_stub, stub_position::final_period};
     if (key == "SHORT_INITIAL") return {stub_kind::short_stub, stub_position::initial_period};
@@ -127,8 +125,7 @@ inline std::string_view to_string_view(prepayment_effect e) noexcept {
   return e == prepayment_effect::keep_term ? "TERM" : "INSTALMENT";
 }
 inline prepayment_effect parse_prepayment_effect(std::string_view name, const std::string& where = "keep") {
-  std::string key;
-  for (char ch : name) key += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string key = detail::name_key(name);
   if (key == "TERM" || key == "KEEP_TERM") return prepayment_effect::keep_term;
   if (key == "INSTALMENT" || key == "INSTALLMENT" || key == "KEEP_INSTALMENT" || key == "KEEP_INSTALLMENT")
     return prepayment_effect::keep_instalment;

@@ -25,6 +25,9 @@ public:
   // money("1234.50", "CNY"): both parsed, with errors naming the field.
   money(std::string_view amount, std::string_view code)
       : amount_(decimal::parse(amount, "amount")), currency_(currency::of(code)) {}
+  // Zero at the currency's minor units (CNY 0.00, JPY 0): what a total starts from, so that an
+  // untouched total prints like the amounts around it.
+  static money zero(stakecalc::currency c) { return money(decimal::from_parts(std::int64_t{0}, c.minor_units()), c); }
 
   const decimal& amount() const noexcept { return amount_; }
   stakecalc::currency currency() const noexcept { return currency_; }

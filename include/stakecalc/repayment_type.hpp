@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "stakecalc/error.hpp"
+#include "stakecalc/detail/name_key.hpp"
 
 namespace stakecalc {
 
@@ -31,9 +32,7 @@ inline std::string to_string(repayment_type t) { return std::string(to_string_vi
 // The names above, case not significant, '-' or ' ' for '_'; also the Chinese terms 先息后本,
 // 等额本金 and 等额本息, and ACTUS's contract types PAM, LAM and ANN.
 inline repayment_type parse_repayment_type(std::string_view name, const std::string& where = "repayment") {
-  std::string key;
-  for (char ch : name)
-    key += (ch == '-' || ch == ' ') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string key = detail::name_key(name);
   for (std::size_t i = 0; i < repayment_type_names.size(); ++i)
     if (repayment_type_names[i] == key) return static_cast<repayment_type>(i);
   if (key == "PAM" || key == "先息后本") return repayment_type::bullet;

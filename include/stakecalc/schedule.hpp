@@ -29,14 +29,14 @@
 #include "stakecalc/error.hpp"
 #include "stakecalc/ratio.hpp"
 #include "stakecalc/tenor.hpp"
+#include "stakecalc/detail/name_key.hpp"
 
 namespace stakecalc {
 
 enum class date_generation { backward, forward };
 
 inline date_generation parse_date_generation(std::string_view name, const std::string& where = "rule") {
-  std::string key;
-  for (char ch : name) key += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string key = detail::name_key(name);
   if (key == "BACKWARD") return date_generation::backward;
   if (key == "FORWARD") return date_generation::forward;
   throw invalid_input("unknown date generation rule '" + std::string(name.substr(0, 40)) +

@@ -90,16 +90,9 @@ struct sweep_result {
 
 // ---- argument conversion --------------------------------------------------------------------------
 
+// A bounded int argument, as an int (every bound below fits one).
 int whole_int(py::handle value, const std::string& field, long low, long high) {
-  if (PyBool_Check(value.ptr()) || !PyLong_Check(value.ptr()))
-    throw invalid_input("expected an int, got " + describe(value), field);
-  int overflow = 0;
-  const long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
-  if (overflow || v < low || v > high)
-    throw invalid_input("must be between " + std::to_string(low) + " and " + std::to_string(high) + ", got " +
-                            std::string(py::str(value)),
-                        field);
-  return static_cast<int>(v);
+  return static_cast<int>(to_int(value, field, low, high));
 }
 
 std::size_t whole_size(py::handle value, const std::string& field) {
@@ -951,6 +944,18 @@ py::dict exit_scalars(const exit_path_result& r) {
   return d;
 }
 
+// ExitDeal.compare and compare_frame: the paths converted (errors name "paths[i]"), then
+// evaluated without the GIL.
+std::vector<exit_path_result> compare_paths(const py_deal& d, py::handle paths) {
+  std::vector<exit_path> eps;
+  const py::tuple items = to_tuple(paths, "paths");
+  for (std::size_t i = 0; i < items.size(); ++i)
+    eps.push_back(to_exit_path(as<py_path>(items[i], "ExitPath", "paths[" + std::to_string(i) + "]").value,
+                               d.value.repurchase.investment.currency()));
+  py::gil_scoped_release release;
+  return compare_exit_paths(d.value, eps);
+}
+
 py::dict exit_dict(const exit_path_result& r) {
   py::dict d;
   d["path"] = r.path;
@@ -1635,16 +1640,7 @@ void bind_contracts(py::module_& m) {
       .def(
           "compare",
           [](const py_deal& d, py::handle paths) {
-            std::vector<exit_path> eps;
-            const py::tuple items = to_tuple(paths, "paths");
-            for (std::size_t i = 0; i < items.size(); ++i)
-              eps.push_back(to_exit_path(as<py_path>(items[i], "ExitPath", "paths[" + std::to_string(i) + "]").value,
-                                         d.value.repurchase.investment.currency()));
-            std::vector<exit_path_result> rs;
-            {
-              py::gil_scoped_release release;
-              rs = compare_exit_paths(d.value, eps);
-            }
+            const std::vector<exit_path_result> rs = compare_paths(d, paths);
             py::list out;
             for (const exit_path_result& r : rs) out.append(exit_dict(r));
             return out;
@@ -1653,16 +1649,7 @@ void bind_contracts(py::module_& m) {
       .def(
           "compare_frame",
           [](const py_deal& d, py::handle paths) {
-            std::vector<exit_path> eps;
-            const py::tuple items = to_tuple(paths, "paths");
-            for (std::size_t i = 0; i < items.size(); ++i)
-              eps.push_back(to_exit_path(as<py_path>(items[i], "ExitPath", "paths[" + std::to_string(i) + "]").value,
-                                         d.value.repurchase.investment.currency()));
-            std::vector<exit_path_result> rs;
-            {
-              py::gil_scoped_release release;
-              rs = compare_exit_paths(d.value, eps);
-            }
+            const std::vector<exit_path_result> rs = compare_paths(d, paths);
             py::list rows;
             for (const exit_path_result& r : rs) {
               py::dict row;
