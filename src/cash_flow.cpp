@@ -187,6 +187,10 @@ decimal discounted_sum(const decimal& rate, const std::vector<decimal>& amounts,
   quad sum = 0;
   for (std::size_t i = 0; i < amounts.size(); ++i) {
     if (amounts[i].is_zero()) continue;
+    if (times[i].is_zero()) {
+      sum += to_quad(amounts[i]);  // e^0: no exponential needed for a flow on the valuation date
+      continue;
+    }
     sum += to_quad(amounts[i]) * quad_exp(-to_quad(times[i]) * x);
   }
   return to_decimal(sum, digits, where);
@@ -225,15 +229,56 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
 
 }  // namespace
 
+namespace {
+
+// The two non-zero flows when there are exactly two (an investment and one return: the commonest
+// case by far), their indexes in order of the input.
+std::optional<std::pair<std::size_t, std::size_t>> two_flows(const std::vector<decimal>& amounts) {
+  std::optional<std::size_t> first, second;
+  for (std::size_t i = 0; i < amounts.size(); ++i) {
+    if (amounts[i].is_zero()) continue;
+    if (!first)
+      first = i;
+    else if (!second)
+      second = i;
+    else
+      return std::nullopt;
+  }
+  if (!second) return std::nullopt;
+  return std::pair{*first, *second};
+}
+
+// Two flows a (at time 0) and b (at time dt != 0) of opposite signs are worth zero at exactly one
+// rate: a + b e^(-dt x) = 0 gives x = ln(-b / a) / dt. ln(-b / a) = log1p(-(a + b) / a), with a + b
+// exact, keeps its relative precision when the two nearly cancel (a multiple close to 1). None
+// when the root lies outside the range the general search covers, so that case keeps its error.
+std::optional<decimal> two_flow_root(const decimal& a, const decimal& b, quad dt, int digits,
+                                     const std::string& where) {
+  const quad u = -to_quad(a + b) / to_quad(a);
+  const quad x = quad_log1p(u) / dt;
+  if (!quad_finite(x) || quad_abs(x) > 40) return std::nullopt;
+  return to_decimal(quad_expm1(x), digits, where);
+}
+
+}  // namespace
+
 decimal discount_rate_root(const std::vector<decimal>& amounts, const std::vector<ratio>& times, const decimal& guess,
                            int digits, const std::string& where) {
   check_root_inputs(amounts, times.size(), guess, digits, where);
+  if (auto pair = two_flows(amounts); pair && times[pair->first] != times[pair->second]) {
+    const quad dt = to_quad(times[pair->second] - times[pair->first]);
+    if (auto r = two_flow_root(amounts[pair->first], amounts[pair->second], dt, digits, where)) return *r;
+  }
   return solve(exponential_sum(amounts, times), guess, digits, where);
 }
 
 decimal discount_rate_root(const std::vector<decimal>& amounts, std::vector<std::int64_t> numerators,
                            std::int64_t denominator, const decimal& guess, int digits, const std::string& where) {
   check_root_inputs(amounts, numerators.size(), guess, digits, where);
+  if (auto pair = two_flows(amounts); pair && numerators[pair->first] != numerators[pair->second]) {
+    const quad dt = static_cast<quad>(numerators[pair->second] - numerators[pair->first]) / static_cast<quad>(denominator);
+    if (auto r = two_flow_root(amounts[pair->first], amounts[pair->second], dt, digits, where)) return *r;
+  }
   return solve(exponential_sum(amounts, std::move(numerators), denominator), guess, digits, where);
 }
 

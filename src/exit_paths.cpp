@@ -10,14 +10,26 @@ std::optional<ratio> ownership(const exit_deal& d, const decimal& team_units, co
   return ratio(team_units) / ratio(company_units);
 }
 
-void finish(exit_path_result& r, const exit_deal& d) {
+// The IRR and multiple of the fund's flows, as the plan's or the conversion's evaluation already
+// found them for exactly these flows (an XIRR is the costliest step of a path: not solved twice).
+struct flow_measures {
+  std::optional<decimal> irr;
+  ratio multiple;
+};
+
+void finish(exit_path_result& r, const exit_deal& d, std::optional<flow_measures> known = std::nullopt) {
   detail::sort_flows(r.fund_flows);
   const currency ccy = d.repurchase.investment.currency();
   r.cash_recovered = money::zero(ccy);
   for (const cash_flow& f : r.fund_flows)
     if (f.amount.signum() > 0) r.cash_recovered += f.amount;
-  r.fund_irr = detail::irr_or_none(r.fund_flows);
-  r.fund_multiple = multiple(r.fund_flows);
+  if (known) {
+    r.fund_irr = std::move(known->irr);
+    r.fund_multiple = std::move(known->multiple);
+  } else {
+    r.fund_irr = detail::irr_or_none(r.fund_flows);
+    r.fund_multiple = multiple(r.fund_flows);
+  }
   r.grant_equivalent =
       grant_equivalent_of_flows(d.repurchase.investment, r.fund_flows, d.market_rate, d.repurchase.rounding_mode);
 }
@@ -50,7 +62,7 @@ struct path_evaluator {
         team += t.price.units;
     }
     r.team_ownership = ownership(d, team, total);
-    finish(r, d);
+    finish(r, d, flow_measures{ev.fund_irr, ev.fund_multiple});  // r.fund_flows are ev's, already sorted
     return r;
   }
 
@@ -74,7 +86,7 @@ struct path_evaluator {
     else
       team += c.units_converted;  // the recipients are taken to be team members
     r.team_ownership = ownership(d, team, total);
-    finish(r, d);
+    finish(r, d, flow_measures{c.fund_irr, c.fund_multiple});  // r.fund_flows are c's, already sorted
     return r;
   }
 

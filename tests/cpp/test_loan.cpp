@@ -194,8 +194,15 @@ RC_GTEST_PROP(LoanProperties, ReconcilesExactly, ()) {
   RC_ASSERT(totals.interest == interest_sum);
   RC_ASSERT(totals.principal == t.principal);
   RC_ASSERT(totals.payments == principal_sum + interest_sum);
-  // Interest-only grace: no principal in the first `grace` rows.
-  for (int i = 0; i < grace && i < static_cast<int>(rows.size()); ++i) RC_ASSERT(rows[i].principal.is_zero());
+  // Interest-only grace: no principal in the first `grace` rows. At a zero rate a grace period owes
+  // nothing at all, and a period with nothing to pay has no row: the schedule starts with the first
+  // repayment, one row for each of the other periods.
+  if (rate_basis_points > 0) {
+    for (int i = 0; i < grace && i < static_cast<int>(rows.size()); ++i) RC_ASSERT(rows[i].principal.is_zero());
+  } else if (kind != 0) {
+    RC_ASSERT(rows.size() == static_cast<std::size_t>(periods - grace));
+    RC_ASSERT(rows.front().principal.signum() > 0);
+  }
 }
 
 // Unrounded, nothing is lost: the cash the borrower pays is exactly principal plus interest, and

@@ -176,9 +176,15 @@ inline quad quad_log(quad y) {
 // log(1 + u) for u > -1, accurate also for tiny u: 2 atanh(u / (2 + u)) as a series when |u| < 1/4.
 inline quad quad_log1p(quad u) {
   if (quad_abs(u) >= quad(0.25)) return quad_log(1 + u);
+  // 1 / (2k + 1), computed once: a quad division costs several multiplications.
+  static const std::array<quad, 25> odd_reciprocal = [] {
+    std::array<quad, 25> t{};
+    for (std::size_t k = 0; k < t.size(); ++k) t[k] = 1 / static_cast<quad>(2 * k + 1);
+    return t;
+  }();
   quad z = u / (2 + u), z2 = z * z;
   quad sum = 0;
-  for (int k = 24; k >= 0; --k) sum = 1 / static_cast<quad>(2 * k + 1) + z2 * sum;
+  for (std::size_t k = odd_reciprocal.size(); k-- > 0;) sum = odd_reciprocal[k] + z2 * sum;
   return 2 * z * sum;
 }
 
