@@ -83,6 +83,23 @@ TEST(Xirr, ExactRateToTwentyEightDigits) {
   EXPECT_LT(xnpv(rate, amounts, dates).abs(), dec("1e-25"));
 }
 
+// Two flows of opposite signs have one rate, found in closed form: (1 + r)^t = received / paid.
+TEST(Xirr, TwoFlowsAreExact) {
+  // 1,000,000.01 a year (365 days, ACT/365F) after 1,000,000.00: r = 10^-8, the flows nearly cancel.
+  EXPECT_TRUE(close_to(xirr(decimals({"-1000000.00", "1000000.01"}), {d("2021-01-01"), d("2022-01-01")}),
+                       ratio(1, 100000000), 28));
+  // Out of order, with a zero flow between: 121 two years (730 days) after 100 is 10% a year.
+  EXPECT_TRUE(close_to(xirr(decimals({"121", "0", "-100"}), {d("2023-01-01"), d("2021-06-01"), d("2021-01-01")}),
+                       ratio(1, 10), 28));
+  // A year fraction that is not days over a constant: ACT/ACT ISDA, 2021-01-01 to 2022-01-01 is 1.
+  EXPECT_TRUE(close_to(xirr(decimals({"-100", "110"}), {d("2021-01-01"), d("2022-01-01")}, std::nullopt,
+                            day_counter::parse("ACT/ACT ISDA")),
+                       ratio(1, 10), 28));
+  // Everything lost: 0.01 back on 1,000,000 after a year is a rate of 10^-8 - 1.
+  EXPECT_TRUE(close_to(xirr(decimals({"-1000000", "0.01"}), {d("2021-01-01"), d("2022-01-01")}),
+                       ratio(1, 100000000) - ratio(1), 28));
+}
+
 TEST(Xirr, OtherDayCountsChangeTheYearFraction) {
   // 1,100 received 360 days after paying 1,000: exactly 10% on ACT/360, less on ACT/365F.
   std::vector<decimal> amounts = decimals({"-1000", "1100"});
