@@ -45,3 +45,6 @@
 #include "stakecalc/exit_paths.hpp"
 #include "stakecalc/exit_ledger.hpp"
 #include "stakecalc/sweep.hpp"
+#include "stakecalc/json_reader.hpp"
+#include "stakecalc/deal_document.hpp"
+#include "stakecalc/result_document.hpp"
