@@ -14,4 +14,7 @@ run(${CMAKE_COMMAND} -S ${CONSUMER_SOURCE} -B ${WORK_DIR}/build -G ${GENERATOR}
 # No build type: -O0 without -g. The check is that the installed package is complete and links, and an
 # optimised build of the umbrella header costs minutes on a 2-core machine.
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
-run(${WORK_DIR}/build/consumer)
+if(NOT EXISTS ${prefix}/share/stakecalc/deal.schema.json)
+  message(FATAL_ERROR "the document schema was not installed to share/stakecalc")
+endif()
+run(${WORK_DIR}/build/consumer ${SAMPLE})
