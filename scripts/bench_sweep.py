@@ -67,20 +67,47 @@ def years_after(d: date, years: int) -> date:
 
 
 def xirr(flows):
-    """The rate r at which sum(a / (1 + r)^(days / 365)) = 0: Newton steps in x = ln(1 + r)."""
+    """The rate r at which sum(a / (1 + r)^(days / 365)) = 0: in x = ln(1 + r), Newton steps kept
+    inside a bracket of the sign change (bisection when a step would leave it). Plain Newton from
+    10% overshoots by tens of units of x on a deep loss (0.011 back after ten years) and needs
+    hundreds of steps to walk back, so the bracket is what makes this reference trustworthy."""
     with localcontext() as c:
         c.prec = 40
         times = [Decimal((d - T0).days) / 365 for d, _ in flows]
-        x = Decimal("1.1").ln()  # the guess r = 10%
-        for _ in range(200):
+
+        def f_df(x):
             f = df = Decimal(0)
             for (_, a), t in zip(flows, times):
                 term = a * (-t * x).exp()
                 f += term
                 df -= t * term
-            step = f / df
-            x -= step
-            if abs(step) < Decimal("1e-36"):
+            return f, df
+
+        # The investment comes first and the returns later, so f falls as x rises: find lo, hi
+        # with f(lo) > 0 > f(hi).
+        lo, hi = Decimal(-1), Decimal(1)
+        while f_df(lo)[0] <= 0:
+            lo *= 2
+        while f_df(hi)[0] >= 0:
+            hi *= 2
+        x = Decimal("1.1").ln()  # the guess r = 10%
+        if not lo < x < hi:
+            x = (lo + hi) / 2
+        for _ in range(400):
+            f, df = f_df(x)
+            if f == 0:
+                break
+            if f > 0:
+                lo = x
+            else:
+                hi = x
+            step = f / df if df != 0 else Decimal(0)
+            candidate = x - step
+            if df == 0 or not lo < candidate < hi:
+                candidate = (lo + hi) / 2
+            done = abs(candidate - x) < Decimal("1e-36")
+            x = candidate
+            if done:
                 break
         return x.exp() - 1
 
