@@ -177,6 +177,9 @@ public:
   // The nearest decimal with `places` digits after the point under `mode`: the one rounding.
   decimal round(int places, rounding mode) const {
     if (!big_ && places >= 0 && places <= 18) {
+      std::int64_t scaled = num_;
+      if (detail::mul_pow10(scaled, places) && scaled != std::numeric_limits<std::int64_t>::min())
+        return decimal::from_parts(detail::div_round(scaled, den_, mode), places);  // 64 bits: the common case
       // |num| x 10^18 < 2^63 x 2^60 < 2^127: the scaled numerator always fits 128 bits.
       detail::int128 q = detail::div_round_128(static_cast<detail::int128>(num_) * detail::pow10_i64[places], den_, mode);
       if (detail::fits_small(q)) return decimal::from_parts(static_cast<std::int64_t>(q), places);

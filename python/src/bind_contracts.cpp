@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "contract_results.hpp"
 #include "convert.hpp"
 #include "stakecalc/business_day_convention.hpp"
 #include "stakecalc/calendar.hpp"
@@ -782,7 +783,9 @@ py_spec make_spec(const py::tuple& s) {
   return {std::move(spec), py::make_tuple(s[0], paths, plan, s[3], s[4], base, s[6])};
 }
 
-// ---- results as Python structures --------------------------------------------------------------------
+}  // namespace
+
+// ---- results as Python structures (contract_results.hpp: the deal documents return them too) --------
 
 py::list flows_list(const std::vector<cash_flow>& flows) {
   py::list out;
@@ -944,6 +947,7 @@ py::dict exit_scalars(const exit_path_result& r) {
   return d;
 }
 
+namespace {
 // ExitDeal.compare and compare_frame: the paths converted (errors name "paths[i]"), then
 // evaluated without the GIL.
 std::vector<exit_path_result> compare_paths(const py_deal& d, py::handle paths) {
@@ -955,6 +959,7 @@ std::vector<exit_path_result> compare_paths(const py_deal& d, py::handle paths) 
   py::gil_scoped_release release;
   return compare_exit_paths(d.value, eps);
 }
+}  // namespace
 
 py::dict exit_dict(const exit_path_result& r) {
   py::dict d;
@@ -987,6 +992,8 @@ py::object sweep_frame(const py::dict& columns, const char* what) {
   }
   return pandas.attr("DataFrame")(data);
 }
+
+namespace {
 
 // ---- sweep rows as columns ------------------------------------------------------------------------------
 
@@ -1088,11 +1095,17 @@ private:
   std::vector<py::object> last_object_;
 };
 
-py::dict result_columns(const sweep_result& r) {
-  row_columns columns(r.paths, r.offset);
-  for (const sweep_row& row : r.rows) columns.add(row);
+}  // namespace
+
+py::dict sweep_columns(const std::vector<sweep_row>& rows, const std::vector<sweep_path>& paths, std::size_t offset) {
+  row_columns columns(paths, offset);
+  for (const sweep_row& row : rows) columns.add(row);
   return columns.dict();
 }
+
+namespace {
+
+py::dict result_columns(const sweep_result& r) { return sweep_columns(r.rows, r.paths, r.offset); }
 
 // ---- registration helpers --------------------------------------------------------------------------------
 

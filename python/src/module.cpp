@@ -14,6 +14,7 @@ void bind_flows(py::module_& m);
 void bind_loan(py::module_& m);
 void bind_ledger(py::module_& m);
 void bind_contracts(py::module_& m);
+void bind_documents(py::module_& m);
 }  // namespace stakecalc::python
 
 PYBIND11_MODULE(_core, m) {
@@ -26,4 +27,5 @@ PYBIND11_MODULE(_core, m) {
   bind_loan(m);
   bind_ledger(m);
   bind_contracts(m);  // after bind_loan: returns LoanRow, reads RateTable, Calendar and Money
+  bind_documents(m);  // after bind_contracts: returns its Explanation and result dicts, raises bind_errors' classes
 }
