@@ -8,6 +8,8 @@
 // the document assembled and returned.
 #include "stakecalc/deal_document.hpp"
 
+#include "stakecalc/detail/relocated_error.hpp"
+
 #include <algorithm>
 #include <climits>
 #include <initializer_list>
@@ -18,14 +20,6 @@ namespace stakecalc {
 namespace {
 
 // ---- errors located in the document ------------------------------------------------------------
-
-// An error's message without the "where: " the error put in front of it.
-std::string bare_message(const error& e) {
-  const std::string what = e.what();
-  const std::string& where = e.where();
-  if (!where.empty() && what.compare(0, where.size() + 2, where + ": ") == 0) return what.substr(where.size() + 2);
-  return what;
-}
 
 // "windows[1].price.rate" -> "/windows/1/price/rate" (keys escaped as RFC 6901 asks).
 std::string dotted_to_pointer(std::string_view dotted) {
@@ -89,7 +83,7 @@ decltype(auto) located(const std::vector<field_prefix>& prefixes, const std::str
   try {
     return f();
   } catch (const error& e) {
-    throw invalid_input(bare_message(e), locate(e.where(), prefixes, fallback));
+    throw invalid_input(detail::bare_message(e), locate(e.where(), prefixes, fallback));
   }
 }
 
@@ -1556,16 +1550,7 @@ std::vector<exit_path_result> compare_document_exit_paths(const deal_document& d
   } catch (const error& e) {
     // compare_exit_paths names the path as "paths[2].on"; say where that is in the document, and
     // keep the kind of error (a calculation that has no answer is not bad input).
-    const std::string where = locate(e.where(), {{"paths", "/exit/paths"}}, "/exit");
-    const std::string what = bare_message(e);
-    if (dynamic_cast<const currency_mismatch*>(&e)) throw currency_mismatch(what, where);
-    if (dynamic_cast<const domain_rule_error*>(&e)) throw domain_rule_error(what, where);
-    if (dynamic_cast<const no_solution*>(&e)) throw no_solution(what, where);
-    if (dynamic_cast<const rounding_needed*>(&e)) throw rounding_needed(what, where);
-    if (dynamic_cast<const overflow_error*>(&e)) throw overflow_error(what, where);
-    if (dynamic_cast<const division_by_zero*>(&e)) throw division_by_zero(what, where);
-    if (dynamic_cast<const arithmetic_error*>(&e)) throw arithmetic_error(what, where);
-    throw invalid_input(what, where);
+    detail::rethrow_at(e, locate(e.where(), {{"paths", "/exit/paths"}}, "/exit"));
   }
 }
 

@@ -1,6 +1,8 @@
 // Exit-path comparison (stakecalc/exit_paths.hpp).
 #include "stakecalc/exit_paths.hpp"
 
+#include "stakecalc/detail/relocated_error.hpp"
+
 namespace stakecalc {
 
 namespace {
@@ -154,16 +156,7 @@ std::vector<exit_path_result> compare_exit_paths(const exit_deal& deal, const st
       out.push_back(evaluate_exit_path(deal, paths[i]));
     } catch (const error& e) {
       // Say which path failed; keep the kind of error.
-      const std::string where = "paths[" + std::to_string(i) + "]" + (e.where().empty() ? "" : "." + e.where());
-      const std::string what = e.where().empty() ? e.what() : std::string(e.what()).substr(e.where().size() + 2);
-      if (dynamic_cast<const currency_mismatch*>(&e)) throw currency_mismatch(what, where);
-      if (dynamic_cast<const domain_rule_error*>(&e)) throw domain_rule_error(what, where);
-      if (dynamic_cast<const no_solution*>(&e)) throw no_solution(what, where);
-      if (dynamic_cast<const rounding_needed*>(&e)) throw rounding_needed(what, where);
-      if (dynamic_cast<const overflow_error*>(&e)) throw overflow_error(what, where);
-      if (dynamic_cast<const division_by_zero*>(&e)) throw division_by_zero(what, where);
-      if (dynamic_cast<const arithmetic_error*>(&e)) throw arithmetic_error(what, where);
-      throw invalid_input(what, where);
+      detail::rethrow_at(e, "paths[" + std::to_string(i) + "]" + (e.where().empty() ? "" : "." + e.where()));
     }
   }
   return out;

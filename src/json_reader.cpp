@@ -47,6 +47,13 @@ json parse_json_text(std::string_view text, const std::string& source, json_limi
     throw invalid_input("malformed JSON at byte " + std::to_string(e.byte) + ": " +
                             (colon == std::string::npos ? what : what.substr(colon + 3)),
                         source);
+  } catch (const json::exception& e) {
+    // Syntax that parses but a value JSON cannot hold here, such as 1e400 (out_of_range 406):
+    // still the document's fault, so still invalid_input (found by fuzzing).
+    std::string what = e.what();
+    auto colon = what.find("] ");
+    throw invalid_input("unreadable JSON value: " + (colon == std::string::npos ? what : what.substr(colon + 2)),
+                        source);
   }
   if (too_deep || depth_of(result) > limits.max_depth)
     throw invalid_input("document nested deeper than " + std::to_string(limits.max_depth) + " levels", source);

@@ -2,6 +2,7 @@
 #include "stakecalc/sweep.hpp"
 
 #include "stakecalc/detail/name_key.hpp"
+#include "stakecalc/detail/relocated_error.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -159,32 +160,13 @@ bool operator==(const sweep_row& a, const sweep_row& b) {
 
 namespace {
 
-// An error's message without the "where: " in front.
-std::string bare_message(const error& e) {
-  return e.where().empty() ? std::string(e.what()) : std::string(e.what()).substr(e.where().size() + 2);
-}
-
-// The same error with `prefix` put before its field ("plan." + "tranches[0].on"), of the same kind.
-[[noreturn]] void rethrow_at(const error& e, const std::string& prefix) {
-  const std::string where = prefix + e.where();
-  const std::string what = bare_message(e);
-  if (dynamic_cast<const currency_mismatch*>(&e)) throw currency_mismatch(what, where);
-  if (dynamic_cast<const domain_rule_error*>(&e)) throw domain_rule_error(what, where);
-  if (dynamic_cast<const no_solution*>(&e)) throw no_solution(what, where);
-  if (dynamic_cast<const rounding_needed*>(&e)) throw rounding_needed(what, where);
-  if (dynamic_cast<const overflow_error*>(&e)) throw overflow_error(what, where);
-  if (dynamic_cast<const division_by_zero*>(&e)) throw division_by_zero(what, where);
-  if (dynamic_cast<const arithmetic_error*>(&e)) throw arithmetic_error(what, where);
-  throw invalid_input(what, where);
-}
-
 date resolve_exit(const term_date& exit, const date& t0, const std::string& where) {
   exit.validate(where);
   date d;
   try {
     d = exit.resolve(t0);
   } catch (const error& e) {
-    throw invalid_input(bare_message(e), where);
+    throw invalid_input(detail::bare_message(e), where);
   }
   if (d < t0) throw invalid_input("the exit " + to_iso(d) + " is before the investment on " + to_iso(t0), where);
   return d;
@@ -458,7 +440,7 @@ void sweep_spec::validate() const {
   try {
     (void)tranche_units(deal.repurchase, plan);
   } catch (const error& e) {
-    rethrow_at(e, "plan.");
+    detail::rethrow_at(e, "plan." + e.where());
   }
   check_scenario(base, deal.repurchase.investment.on, "base");
   if (write_off_recovery && write_off_recovery->signum() < 0)

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -374,7 +375,20 @@ inline std::string decimal::to_string() const {
   return digits;
 }
 
-inline double decimal::to_double() const { return std::stod(to_string()); }
+inline double decimal::to_double() const {
+  // from_chars, not stod: the nearest double must not depend on the C locale's decimal point
+  // (under de_DE, stod read "0.25" as 0, which moved the IRR solvers' starting guess; found by fuzzing).
+  const std::string text = to_string();
+  double value = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec == std::errc::result_out_of_range) {
+    // Beyond the doubles: infinity for a huge magnitude, zero for a tiny one, with the sign.
+    const bool huge = abs() >= decimal(1);
+    value = huge ? std::numeric_limits<double>::infinity() : 0.0;
+    return signum() < 0 ? -value : value;
+  }
+  return value;
+}
 
 inline decimal decimal::rounded(int places, rounding mode) const {
   if (places < -max_scale || places > max_scale)

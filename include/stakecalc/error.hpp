@@ -10,12 +10,50 @@
 
 namespace stakecalc {
 
+namespace detail {
+
+// `text` with every byte that does not belong to a well-formed UTF-8 sequence replaced by U+FFFD.
+// Messages quote what the user wrote, cut to a length or byte by byte; a cut through a multi-byte
+// character (a currency sign, a Chinese name) must not make the message itself undecodable, which
+// Python's str() of the exception would turn into a UnicodeDecodeError (found by fuzzing).
+inline std::string valid_utf8(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n;) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = length > 0 && i + length <= n;
+    unsigned long code = length == 1 ? c : length == 2 ? (c & 0x1Fu) : length == 3 ? (c & 0x0Fu) : (c & 0x07u);
+    for (std::size_t k = 1; ok && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      ok = (next & 0xC0) == 0x80;
+      code = (code << 6) | (next & 0x3Fu);
+    }
+    // No overlong forms, no surrogates, nothing past U+10FFFF.
+    if (ok && length == 2) ok = code >= 0x80;
+    if (ok && length == 3) ok = code >= 0x800 && (code < 0xD800 || code > 0xDFFF);
+    if (ok && length == 4) ok = code >= 0x10000 && code <= 0x10FFFF;
+    if (ok) {
+      out.append(text, i, length);
+      i += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
+
 // The base of everything stakecalc throws. `where()` is the field, argument or JSON pointer the
 // problem was found at (empty when the caller did not say).
 class error : public std::runtime_error {
 public:
   explicit error(const std::string& what, std::string where = {})
-      : std::runtime_error(where.empty() ? what : where + ": " + what), where_(std::move(where)) {}
+      : std::runtime_error(detail::valid_utf8(where.empty() ? what : where + ": " + what)),
+        where_(detail::valid_utf8(where)) {}
   const std::string& where() const noexcept { return where_; }
 
 private:
