@@ -561,26 +561,40 @@ _COLS = ["Period", "Accrual start", "Accrual end", "Payment date", "Days", "Year
 _C = {name: i + 1 for i, name in enumerate(_COLS)}
 
 
+
+def _styles(places: int):
+    """The look every export shares: the money format at the currency's minor units, half a minor
+    unit (the tie the non-HALF_UP rounding formulas test for), bold, and the fills that mark inputs
+    and checks."""
+    _, _, Font, PatternFill, _, _ = _openpyxl()
+    money_fmt = "#,##0" + ("." + "0" * places if places else "")
+    half = f"{Decimal(5).scaleb(-places - 1)}"
+    return (money_fmt, half, Font(bold=True), PatternFill("solid", fgColor="FFF2CC"),
+            PatternFill("solid", fgColor="E2EFDA"))
+
+
+def _inputs_workbook(title: str):
+    """A new workbook whose first sheet, Inputs, has the title and the Input / Value / Note header."""
+    openpyxl, _, Font, _, _, _ = _openpyxl()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Inputs"
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([])
+    ws.append(["Input", "Value", "Note"])
+    for c in ws[3]:
+        c.font = Font(bold=True)
+    return wb, ws
+
+
 def _write_loan_workbook(plan: _Plan, path, title: str, totals: Optional[dict]):
     openpyxl, Comment, Font, PatternFill, Alignment, col = _openpyxl()
     L = {name: col(i) for name, i in _C.items()}
     p = plan.places
-    money_fmt = "#,##0" + ("." + "0" * p if p else "")
-    half = f"{Decimal(5).scaleb(-p - 1)}"
     rnd = plan.rounding
-    bold = Font(bold=True)
-    input_fill = PatternFill("solid", fgColor="FFF2CC")
-    check_fill = PatternFill("solid", fgColor="E2EFDA")
-
-    wb = openpyxl.Workbook()
-    ws_in = wb.active
-    ws_in.title = "Inputs"
-    ws_in["A1"] = title
-    ws_in["A1"].font = Font(bold=True, size=13)
-    ws_in.append([])
-    ws_in.append(["Input", "Value", "Note"])
-    for c in ws_in[3]:
-        c.font = bold
+    wb, ws_in = _inputs_workbook(title)
+    money_fmt, half, bold, input_fill, check_fill = _styles(p)
     cells: dict[str, str] = {}
 
     def add_input(key, label, value, note="", fmt=None):
@@ -873,21 +887,8 @@ def export_exit_comparison(results: Sequence[Mapping[str, Any]], path, *, deal=N
     currency = currency or "CNY"
     rounding = _norm(getattr(rounding, "name", rounding or "HALF_UP"))
     p = stakecalc.minor_units(currency)
-    money_fmt = "#,##0" + ("." + "0" * p if p else "")
-    half = f"{Decimal(5).scaleb(-p - 1)}"
-    bold = Font(bold=True)
-    input_fill = PatternFill("solid", fgColor="FFF2CC")
-    check_fill = PatternFill("solid", fgColor="E2EFDA")
-
-    wb = openpyxl.Workbook()
-    wi = wb.active
-    wi.title = "Inputs"
-    wi["A1"] = title
-    wi["A1"].font = Font(bold=True, size=13)
-    wi.append([])
-    wi.append(["Input", "Value", "Note"])
-    for c in wi[3]:
-        c.font = bold
+    wb, wi = _inputs_workbook(title)
+    money_fmt, half, bold, input_fill, check_fill = _styles(p)
     wi.append(["Market rate", _exact_number(Decimal(market_rate), "market_rate"),
                "annual, for the grant-equivalent: XNPV (ACT/365F) to the investment date"])
     wi["B4"].number_format = "0.00######%"
@@ -1018,21 +1019,8 @@ def export_repurchase(evaluation: Mapping[str, Any], path, *, terms, title: str 
     rounding = _norm(terms.rounding)
     currency = inv.currency
     p = stakecalc.minor_units(currency)
-    money_fmt = "#,##0" + ("." + "0" * p if p else "")
-    half = f"{Decimal(5).scaleb(-p - 1)}"
-    bold = Font(bold=True)
-    input_fill = PatternFill("solid", fgColor="FFF2CC")
-    check_fill = PatternFill("solid", fgColor="E2EFDA")
-
-    wb = openpyxl.Workbook()
-    wi = wb.active
-    wi.title = "Inputs"
-    wi["A1"] = title
-    wi["A1"].font = Font(bold=True, size=13)
-    wi.append([])
-    wi.append(["Input", "Value", "Note"])
-    for c in wi[3]:
-        c.font = bold
+    wb, wi = _inputs_workbook(title)
+    money_fmt, half, bold, input_fill, check_fill = _styles(p)
     wi.append(["Investment date (t0)", inv.on, "the fund invests"])
     wi["B4"].number_format = "yyyy-mm-dd"
     wi.append(["Investment (I)", _exact_number(inv.amount, "investment"), currency])
