@@ -236,14 +236,7 @@ TEST(ResultDocument, RepurchaseAsJsonCsvAndText) {
 TEST(ResultDocument, ExitPathsAsJsonCsvAndText) {
   exit_deal deal;
   deal.repurchase = small_terms();
-  equity_to_debt_terms e;
-  e.principal.formula = price_formula(pricing::at_cost{});
-  e.debtors = {{"company", ratio(1), true}};
-  e.loan.repayment = repayment_type::bullet;
-  e.loan.periods = 1;
-  e.loan.frequency = tenor(1, time_unit::years);
-  e.loan.rate = decimal::parse("0.06");
-  e.loan.day_count = day_counter(day_count_convention::act_365_fixed);
+  const equity_to_debt_terms e = stakecalc::testing::company_bullet_at_six_percent();
   deal.conversion = e;
   deal.company_units = decimal(10000000);
   deal.team_units = decimal(6000000);
@@ -281,14 +274,7 @@ TEST(ResultDocument, ExitPathsAsJsonCsvAndText) {
 }
 
 TEST(ResultDocument, ConversionStatementAndRepaymentTable) {
-  equity_to_debt_terms e;
-  e.principal.formula = price_formula(pricing::at_cost{});
-  e.debtors = {{"company", ratio(1), true}};
-  e.loan.repayment = repayment_type::bullet;
-  e.loan.periods = 1;
-  e.loan.frequency = tenor(1, time_unit::years);
-  e.loan.rate = decimal::parse("0.06");
-  e.loan.day_count = day_counter(day_count_convention::act_365_fixed);
+  const equity_to_debt_terms e = stakecalc::testing::company_bullet_at_six_percent();
   const conversion_result c = convert_to_debt(e, small_terms(), {}, d("2022-01-01"));
   const json j = conversion_json(c);
   EXPECT_EQ(j.at("principal").at("amount"), "3000000.00");

@@ -15,6 +15,7 @@
 
 #include "stakecalc/exit_paths.hpp"
 #include "stakecalc/grant_equivalent.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -42,14 +43,7 @@ exit_deal the_deal() {
   w.price = two_percent;
   deal.repurchase.windows = {w};
   // Conversion: the remaining cost, owed by the company, one year bullet at 6%; units cancelled.
-  equity_to_debt_terms e;
-  e.principal.formula = price_formula(pricing::at_cost{});
-  e.debtors = {{"company", ratio(1), true}};
-  e.loan.repayment = repayment_type::bullet;
-  e.loan.periods = 1;
-  e.loan.frequency = tenor(1, time_unit::years);
-  e.loan.rate = dec("0.06");
-  e.loan.day_count = day_counter(day_count_convention::act_365_fixed);
+  const equity_to_debt_terms e = stakecalc::testing::company_bullet_at_six_percent();
   deal.conversion = e;
   deal.company_units = dec("10000000");
   deal.team_units = dec("6000000");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "stakecalc/decimal.hpp"
+#include "stakecalc/equity_to_debt.hpp"
 #include "stakecalc/error.hpp"
 #include "stakecalc/ratio.hpp"
 
@@ -56,6 +57,20 @@ inline std::vector<decimal> decimals(std::initializer_list<const char*> texts) {
   std::vector<decimal> out;
   for (const char* t : texts) out.push_back(decimal::parse(t));
   return out;
+}
+
+// The conversion the contract tests share: the remaining stake at cost, owed by the company (its
+// units cancelled), repaid in one bullet a year later at 6%, ACT/365F.
+inline equity_to_debt_terms company_bullet_at_six_percent() {
+  equity_to_debt_terms e;
+  e.principal.formula = price_formula(pricing::at_cost{});
+  e.debtors = {{"company", ratio(1), true}};
+  e.loan.repayment = repayment_type::bullet;
+  e.loan.periods = 1;
+  e.loan.frequency = tenor(1, time_unit::years);
+  e.loan.rate = decimal::parse("0.06");
+  e.loan.day_count = day_counter(day_count_convention::act_365_fixed);
+  return e;
 }
 
 }  // namespace stakecalc::testing
