@@ -3,8 +3,9 @@
 //   equity_to_debt_calculator examples/data/county-conversion.json
 //   equity_to_debt_calculator --on 2026-06-30 --format csv examples/data/ustc-deal.json
 //
-// Without --on, the conversion happens on the first trigger of the terms that fires (a deadline
-// passed, a window's minimum missed) given the plan; with --on, on that day. Prints the conversion
+// Without --on, the conversion happens on the first trigger of the terms that fires given the plan
+// and the document's reported events (a deadline passed, a window's minimum missed, a reported
+// milestone failure or team election); with --on, on that day. Prints the conversion
 // statement (how the principal was reached), each debtor's share, and the repayment schedule.
 #include "command_line.hpp"
 
@@ -23,7 +24,7 @@ int main(int argc, char** argv) {
         if (o.on) {
           c = convert_to_debt(conversion, terms, doc.plan, *o.on, doc.facts);
         } else {
-          c = convert_on_first_trigger(conversion, terms, doc.plan, doc.facts);
+          c = convert_on_first_trigger(conversion, terms, doc.plan, doc.facts, doc.reported_events);
           if (!c) throw invalid_input("no trigger fires for this plan; give a conversion date with --on", "/conversion/triggers");
         }
 

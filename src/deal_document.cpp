@@ -1245,6 +1245,37 @@ json conversion_to_json(const equity_to_debt_terms& c) {
   return j;
 }
 
+// ---- reported events ----------------------------------------------------------------------------
+
+std::vector<reported_event> load_reported(const json& list, const std::string& at, const equity_to_debt_terms& terms) {
+  if (!list.is_array()) throw invalid_input("expected an array, got " + type_and_value(list), at);
+  std::vector<reported_event> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    reader x(list[i], json_pointer_join(at, i));
+    reported_event e;
+    // Only what people report; deadlines and missed minimums are found from the plan.
+    e.kind = choose<conversion_trigger_kind>(x.r.required("kind"), x.at("kind"), "reported event kind",
+                                             {{"milestone_failed", conversion_trigger_kind::milestone_failed},
+                                              {"team_election", conversion_trigger_kind::team_election}});
+    e.on = x.r.date_value("on");
+    e.milestone = x.text_or("milestone", "");
+    x.r.finish();
+    out.push_back(std::move(e));
+  }
+  located({{"reported", at}}, at, [&] { validate_reported(terms, out); });
+  return out;
+}
+
+json reported_to_json(const std::vector<reported_event>& events) {
+  json a = json::array();
+  for (const reported_event& e : events) {
+    json x = {{"kind", to_string(e.kind)}, {"on", to_iso(e.on)}};
+    if (!e.milestone.empty()) x["milestone"] = e.milestone;
+    a.push_back(x);
+  }
+  return a;
+}
+
 // ---- exit paths and sweep -----------------------------------------------------------------------
 
 enum class path_kind { repurchase, conversion, sale, write_off };
@@ -1265,17 +1296,33 @@ exit_section load_exit(const json& v, const std::string& at, const repurchase_te
                                                 {"conversion", path_kind::conversion},
                                                 {"sale", path_kind::sale},
                                                 {"write_off", path_kind::write_off}});
+      std::string label = p.text_or("label", "");
+      // A repurchase or conversion path runs on its own plan when it gives one, else on the
+      // document's; only these two paths have a plan ("plan" elsewhere is an unknown field).
+      auto path_plan = [&]() -> repurchase_plan {
+        const json* own = p.r.optional("plan");
+        if (!own) return plan;
+        repurchase_plan mine = load_plan(*own, p.at("plan"));
+        located({}, p.at("plan"), [&] { (void)tranche_units(terms, mine); });
+        return mine;
+      };
       switch (kind) {
-        case path_kind::repurchase: x.paths.emplace_back(exit_by_repurchase{plan}); break;
-        case path_kind::conversion:
+        case path_kind::repurchase: x.paths.emplace_back(exit_by_repurchase{path_plan(), std::move(label)}); break;
+        case path_kind::conversion: {
           if (!has_conversion)
             throw invalid_input("a conversion path needs the equity-to-debt terms (/conversion), which the document lacks",
                                 p.at("kind"));
-          x.paths.emplace_back(exit_by_conversion{p.r.date_value("on"), plan});
+          const date on = p.r.date_value("on");
+          x.paths.emplace_back(exit_by_conversion{on, path_plan(), std::move(label)});
           break;
-        case path_kind::sale: x.paths.emplace_back(exit_by_sale{p.r.date_value("on"), money(p.dec("valuation"), ccy)}); break;
+        }
+        case path_kind::sale: {
+          const date on = p.r.date_value("on");
+          x.paths.emplace_back(exit_by_sale{on, money(p.dec("valuation"), ccy), std::move(label)});
+          break;
+        }
         case path_kind::write_off: {
-          exit_by_write_off w{p.r.date_value("on"), std::nullopt};
+          exit_by_write_off w{p.r.date_value("on"), std::nullopt, std::move(label)};
           if (auto rec = p.opt_dec("recovered")) w.recovered = money(*rec, ccy);
           x.paths.emplace_back(std::move(w));
           break;
@@ -1287,25 +1334,35 @@ exit_section load_exit(const json& v, const std::string& at, const repurchase_te
   return x;
 }
 
-json exit_to_json(const exit_section& x) {
+// `plan`: the document's; a path's own plan is written only when it differs.
+json exit_to_json(const exit_section& x, const repurchase_plan& plan) {
   json j = {{"market_rate", x.market_rate.to_string()}};
   if (!x.company_units.is_zero() || x.company_units.scale() != 0) j["company_units"] = x.company_units.to_string();
   if (!x.team_units.is_zero() || x.team_units.scale() != 0) j["team_units"] = x.team_units.to_string();
-  struct writer {
-    json operator()(const exit_by_repurchase&) const { return {{"kind", "repurchase"}}; }
-    json operator()(const exit_by_conversion& p) const { return {{"kind", "conversion"}, {"on", to_iso(p.on)}}; }
-    json operator()(const exit_by_sale& p) const {
-      return {{"kind", "sale"}, {"on", to_iso(p.on)}, {"valuation", p.valuation.amount().to_string()}};
+  const json document_plan = plan_to_json(plan);
+  auto with = [&](json o, const std::string& label, const repurchase_plan* own) {
+    if (own) {
+      json mine = plan_to_json(*own);
+      if (mine != document_plan) o["plan"] = std::move(mine);
     }
-    json operator()(const exit_by_write_off& p) const {
-      json o = {{"kind", "write_off"}, {"on", to_iso(p.on)}};
-      if (p.recovered) o["recovered"] = p.recovered->amount().to_string();
-      return o;
-    }
+    if (!label.empty()) o["label"] = label;
+    return o;
+  };
+  auto write = [&](const exit_path& path) -> json {
+    if (const auto* p = std::get_if<exit_by_repurchase>(&path)) return with({{"kind", "repurchase"}}, p->label, &p->plan);
+    if (const auto* p = std::get_if<exit_by_conversion>(&path))
+      return with({{"kind", "conversion"}, {"on", to_iso(p->on)}}, p->label, &p->plan);
+    if (const auto* p = std::get_if<exit_by_sale>(&path))
+      return with({{"kind", "sale"}, {"on", to_iso(p->on)}, {"valuation", p->valuation.amount().to_string()}}, p->label,
+                  nullptr);
+    const auto& w = std::get<exit_by_write_off>(path);
+    json o = {{"kind", "write_off"}, {"on", to_iso(w.on)}};
+    if (w.recovered) o["recovered"] = w.recovered->amount().to_string();
+    return with(std::move(o), w.label, nullptr);
   };
   if (!x.paths.empty()) {
     json a = json::array();
-    for (const exit_path& p : x.paths) a.push_back(std::visit(writer{}, p));
+    for (const exit_path& p : x.paths) a.push_back(write(p));
     j["paths"] = a;
   }
   return j;
@@ -1340,17 +1397,31 @@ sweep_section load_sweep(const json& v, const std::string& at) {
                                               [](sweep_rate x) { return to_string(x); });
   if (const json* base = r.r.optional("base")) s.base = read_scenario(*base, r.at("base"));
   s.write_off_recovery = r.opt_dec("write_off_recovery");
-  if (const json* g = r.r.optional("grid")) {
+  const json* g = r.r.optional("grid");
+  const json* list = r.list("scenarios");
+  if (g && list)
+    throw invalid_input("give the scenarios as a grid or as a list, not both (the grid is at " + r.at("grid") + ")",
+                        r.at("scenarios"));
+  if (g) {
     reader x(*g, r.at("grid"));
+    scenario_grid grid;
     auto axis = [&](const char* key, auto read_one, auto& into) {
-      if (const json* list = x.list(key))
-        for (std::size_t i = 0; i < list->size(); ++i) into.push_back(read_one((*list)[i], json_pointer_join(x.at(key), i)));
+      if (const json* values = x.list(key))
+        for (std::size_t i = 0; i < values->size(); ++i)
+          into.push_back(read_one((*values)[i], json_pointer_join(x.at(key), i)));
     };
-    axis("exit_on", term_date_string, s.grid.exit_on);
-    axis("valuation", decimal_string, s.grid.valuation);
-    axis("rate", decimal_string, s.grid.rate);
-    axis("proportion", ratio_string, s.grid.proportion);
+    axis("exit_on", term_date_string, grid.exit_on);
+    axis("valuation", decimal_string, grid.valuation);
+    axis("rate", decimal_string, grid.rate);
+    axis("proportion", ratio_string, grid.proportion);
     x.r.finish();
+    s.scenarios = std::move(grid);
+  } else if (list) {
+    std::vector<sweep_scenario> scenarios;
+    scenarios.reserve(list->size());
+    for (std::size_t i = 0; i < list->size(); ++i)
+      scenarios.push_back(read_scenario((*list)[i], json_pointer_join(r.at("scenarios"), i)));
+    s.scenarios = std::move(scenarios);
   }
   r.r.finish();
   return s;
@@ -1375,6 +1446,13 @@ json sweep_to_json(const sweep_section& s) {
   json base = scenario_to_json(s.base);
   if (!base.empty()) j["base"] = base;
   if (s.write_off_recovery) j["write_off_recovery"] = s.write_off_recovery->to_string();
+  if (const std::vector<sweep_scenario>* list = s.scenarios.list()) {
+    json a = json::array();
+    for (const sweep_scenario& x : *list) a.push_back(scenario_to_json(x));
+    j["scenarios"] = a;
+    return j;
+  }
+  const scenario_grid& g = *s.scenarios.grid();
   json grid = json::object();
   auto axis = [&](const char* key, const auto& values, auto text) {
     if (values.empty()) return;
@@ -1382,10 +1460,10 @@ json sweep_to_json(const sweep_section& s) {
     for (const auto& v : values) a.push_back(text(v));
     grid[key] = a;
   };
-  axis("exit_on", s.grid.exit_on, term_text);
-  axis("valuation", s.grid.valuation, [](const decimal& d) { return d.to_string(); });
-  axis("rate", s.grid.rate, [](const decimal& d) { return d.to_string(); });
-  axis("proportion", s.grid.proportion, ratio_text);
+  axis("exit_on", g.exit_on, term_text);
+  axis("valuation", g.valuation, [](const decimal& d) { return d.to_string(); });
+  axis("rate", g.rate, [](const decimal& d) { return d.to_string(); });
+  axis("proportion", g.proportion, ratio_text);
   if (!grid.empty()) j["grid"] = grid;
   return j;
 }
@@ -1440,6 +1518,10 @@ deal_document load_deal_document(const json& document) {
     if (!d.repurchase) missing_section("repurchase", "conversion", "/conversion");
     d.conversion = load_conversion(*c, "/conversion", *d.repurchase, d.calendars);
   }
+  if (const json* e = top.r.optional("reported_events")) {
+    if (!d.conversion) missing_section("conversion", "list of reported events", "/reported_events");
+    d.reported_events = load_reported(*e, "/reported_events", *d.conversion);
+  }
   if (const json* x = top.r.optional("exit")) {
     if (!d.repurchase) missing_section("repurchase", "exit", "/exit");
     d.exit = load_exit(*x, "/exit", *d.repurchase, d.plan, d.conversion.has_value());
@@ -1461,7 +1543,7 @@ deal_document load_deal_document(const json& document) {
     located({{"grid", "/sweep/grid"},
              {"paths", "/sweep/paths"},
              {"base", "/sweep/base"},
-             {"scenarios", "/sweep/grid"},
+             {"scenarios", "/sweep/scenarios"},
              {"rate_applies_to", "/sweep/rate_applies_to"},
              {"write_off_recovery", "/sweep/write_off_recovery"},
              {"plan", "/plan"},
@@ -1521,7 +1603,8 @@ json to_json(const deal_document& d) {
   json facts = facts_to_json(d.facts);
   if (!facts.empty()) j["facts"] = facts;
   if (d.conversion) j["conversion"] = conversion_to_json(*d.conversion);
-  if (d.exit) j["exit"] = exit_to_json(*d.exit);
+  if (!d.reported_events.empty()) j["reported_events"] = reported_to_json(d.reported_events);
+  if (d.exit) j["exit"] = exit_to_json(*d.exit, d.plan);
   if (d.sweep) j["sweep"] = sweep_to_json(*d.sweep);
   return j;
 }
@@ -1568,8 +1651,8 @@ sweep_spec make_sweep_spec(const deal_document& d) {
 }
 
 scenario_set make_sweep_scenarios(const deal_document& d) {
-  if (!d.sweep) missing_section("sweep", "sweep grid", "/sweep");
-  return scenario_set(d.sweep->grid);
+  if (!d.sweep) missing_section("sweep", "sweep scenarios", "/sweep");
+  return d.sweep->scenarios;
 }
 
 const named_loan& find_loan(const deal_document& d, std::string_view id) {

@@ -87,6 +87,52 @@ void equity_to_debt_terms::validate(const repurchase_terms& terms) const {
                         "loan.principal");
 }
 
+namespace {
+
+// The trigger a reported event fires (its index in terms.triggers); the errors of
+// validate_reported, naming reported[r].
+std::size_t trigger_of_reported(const equity_to_debt_terms& terms, const reported_event& e, std::size_t r) {
+  if (e.on.is_special()) throw invalid_input("not a calendar date", indexed("reported", r, "on"));
+  switch (e.kind) {
+    case conversion_trigger_kind::deadline_passed:
+    case conversion_trigger_kind::minimum_missed:
+      throw invalid_input(to_string(e.kind) + " is found from the plan, not reported", indexed("reported", r, "kind"));
+    case conversion_trigger_kind::milestone_failed: {
+      if (e.milestone.empty()) throw invalid_input("a failed milestone needs its name", indexed("reported", r, "milestone"));
+      auto it = std::find_if(terms.triggers.begin(), terms.triggers.end(), [&](const conversion_trigger& t) {
+        return t.kind == conversion_trigger_kind::milestone_failed && t.milestone == e.milestone;
+      });
+      if (it == terms.triggers.end()) {
+        std::string named;
+        for (const conversion_trigger& t : terms.triggers)
+          if (t.kind == conversion_trigger_kind::milestone_failed) named += (named.empty() ? "'" : ", '") + t.milestone + "'";
+        throw invalid_input("milestone '" + e.milestone + "' is not a conversion trigger of the terms (" +
+                                (named.empty() ? std::string("they name no milestone") : "they name " + named) + ")",
+                            indexed("reported", r, "milestone"));
+      }
+      return static_cast<std::size_t>(it - terms.triggers.begin());
+    }
+    case conversion_trigger_kind::team_election: {
+      if (!e.milestone.empty())
+        throw invalid_input("only a failed milestone names a milestone, got '" + e.milestone + "'",
+                            indexed("reported", r, "milestone"));
+      auto it = std::find_if(terms.triggers.begin(), terms.triggers.end(), [](const conversion_trigger& t) {
+        return t.kind == conversion_trigger_kind::team_election;
+      });
+      if (it == terms.triggers.end())
+        throw domain_rule_error("the terms do not let the team elect conversion", indexed("reported", r));
+      return static_cast<std::size_t>(it - terms.triggers.begin());
+    }
+  }
+  throw invalid_input("unknown trigger kind", indexed("reported", r, "kind"));
+}
+
+}  // namespace
+
+void validate_reported(const equity_to_debt_terms& terms, const std::vector<reported_event>& reported) {
+  for (std::size_t r = 0; r < reported.size(); ++r) (void)trigger_of_reported(terms, reported[r], r);
+}
+
 std::optional<trigger_event> first_trigger(const equity_to_debt_terms& terms, const repurchase_terms& repurchase,
                                            const repurchase_evaluation& plan,
                                            const std::vector<reported_event>& reported) {
@@ -117,31 +163,11 @@ std::optional<trigger_event> first_trigger(const equity_to_debt_terms& terms, co
   }
   for (std::size_t r = 0; r < reported.size(); ++r) {
     const reported_event& e = reported[r];
-    if (e.on.is_special()) throw invalid_input("not a calendar date", indexed("reported", r, "on"));
-    switch (e.kind) {
-      case conversion_trigger_kind::deadline_passed:
-      case conversion_trigger_kind::minimum_missed:
-        throw invalid_input(to_string(e.kind) + " is found from the plan, not reported", indexed("reported", r, "kind"));
-      case conversion_trigger_kind::milestone_failed: {
-        auto it = std::find_if(terms.triggers.begin(), terms.triggers.end(), [&](const conversion_trigger& t) {
-          return t.kind == conversion_trigger_kind::milestone_failed && t.milestone == e.milestone;
-        });
-        if (it == terms.triggers.end())
-          throw invalid_input("milestone '" + e.milestone + "' is not a conversion trigger of the terms",
-                              indexed("reported", r, "milestone"));
-        offer(static_cast<std::size_t>(it - terms.triggers.begin()), e.on, "milestone '" + e.milestone + "' failed on " + to_iso(e.on));
-        break;
-      }
-      case conversion_trigger_kind::team_election: {
-        auto it = std::find_if(terms.triggers.begin(), terms.triggers.end(), [](const conversion_trigger& t) {
-          return t.kind == conversion_trigger_kind::team_election;
-        });
-        if (it == terms.triggers.end())
-          throw domain_rule_error("the terms do not let the team elect conversion", indexed("reported", r));
-        offer(static_cast<std::size_t>(it - terms.triggers.begin()), e.on, "the team elected conversion on " + to_iso(e.on));
-        break;
-      }
-    }
+    const std::size_t index = trigger_of_reported(terms, e, r);
+    offer(index, e.on,
+          e.kind == conversion_trigger_kind::milestone_failed
+              ? "milestone '" + e.milestone + "' failed on " + to_iso(e.on)
+              : "the team elected conversion on " + to_iso(e.on));
   }
   return best;
 }

@@ -52,7 +52,7 @@ struct path_evaluator {
   exit_path_result operator()(const exit_by_repurchase& p) const {
     const repurchase_evaluation ev = evaluate_plan(d.repurchase, p.plan, d.facts);
     exit_path_result r;
-    r.path = "repurchase per plan";
+    r.path = p.label.empty() ? "repurchase per plan" : p.label;
     r.fund_flows = ev.fund_flows;
     r.team_cost = ev.team_cost;
     r.fund_units_left = ev.units_left;
@@ -72,7 +72,7 @@ struct path_evaluator {
     if (!d.conversion) throw invalid_input("the deal has no equity-to-debt terms", "conversion");
     const conversion_result c = convert_to_debt(*d.conversion, d.repurchase, p.plan, p.on, d.facts);
     exit_path_result r;
-    r.path = "conversion on " + to_iso(p.on);
+    r.path = p.label.empty() ? "conversion on " + to_iso(p.on) : p.label;
     r.fund_flows = c.fund_flows;
     r.team_cost = c.team_cost;
     r.fund_units_left = decimal();
@@ -104,7 +104,7 @@ struct path_evaluator {
       throw invalid_input("a sale at a valuation needs the company's units, got " + d.company_units.to_string(),
                           "company_units");
     exit_path_result r;
-    r.path = "sale on " + to_iso(p.on) + " at a valuation of " + p.valuation.to_string();
+    r.path = p.label.empty() ? "sale on " + to_iso(p.on) + " at a valuation of " + p.valuation.to_string() : p.label;
     r.fund_flows.push_back({inv.on, -inv.amount});
     add_full_stake_dividends(r, d, p.on);
     const ratio proceeds = ratio(p.valuation.amount()) * ratio(inv.units) / ratio(d.company_units);
@@ -122,7 +122,7 @@ struct path_evaluator {
     if (p.on.is_special() || p.on < inv.on)
       throw invalid_input("the write-off must be on or after the investment on " + to_iso(inv.on), "on");
     exit_path_result r;
-    r.path = "write-off on " + to_iso(p.on);
+    r.path = p.label.empty() ? "write-off on " + to_iso(p.on) : p.label;
     r.fund_flows.push_back({inv.on, -inv.amount});
     add_full_stake_dividends(r, d, p.on);
     if (p.recovered) {

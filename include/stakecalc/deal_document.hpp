@@ -4,7 +4,9 @@
 // A deal document gathers what the contract layer needs for one deal: business-day calendars,
 // benchmark rate tables (the LPR), exchange rates for reports, loans, the cap-table ledger (holders and dated events), the
 // shareholding platform and its distribution rules, the repurchase terms and plan, the facts
-// (fair values, dividends), the equity-to-debt terms, the exit paths to compare and a sweep grid.
+// (fair values, dividends), the equity-to-debt terms and the events reported against its triggers
+// (a failed milestone, the team's election), the exit paths to compare (each repurchase or
+// conversion path on the document's plan or its own) and a sweep (a grid or a list of scenarios).
 // Every section but "version" is optional. src/schema/deal.schema.json describes the format; the
 // field names are those of the library's own structs, so an error a type reports about its field
 // ("windows[1].until") is located in the document ("/repurchase/windows/1/until").
@@ -74,18 +76,22 @@ struct exit_section {
   decimal company_units;  // all of the company's units right after the investment (0: unknown)
   decimal team_units;
   decimal market_rate;    // for the grant-equivalent
-  // "repurchase" and "conversion" paths carry the document's plan.
+  // A "repurchase" or "conversion" path carries its own plan when the document gives it one
+  // ("plan" in the path), else a copy of the document's plan taken when it loaded (after changing
+  // deal_document::plan in code, change the paths too). to_json writes a path's plan only when it
+  // differs from the document's.
   std::vector<exit_path> paths;
 };
 
-// A sweep over the deal (sweep.hpp): the spec's own fields and a grid of scenarios.
+// A sweep over the deal (sweep.hpp): the spec's own fields and its scenarios, a grid ("grid") or
+// an explicit list ("scenarios"), never both.
 struct sweep_section {
   std::vector<sweep_path> paths{sweep_path::repurchase};
   std::string buyer = "team";
   sweep_rate rate_applies_to = sweep_rate::price;
   sweep_scenario base;
   std::optional<decimal> write_off_recovery;
-  scenario_grid grid;
+  scenario_set scenarios{scenario_grid{}};
 };
 
 struct deal_document {
@@ -107,6 +113,9 @@ struct deal_document {
   repurchase_plan plan;                   // empty when the document has none
   deal_facts facts;                       // rates: the document's rate tables
   std::optional<equity_to_debt_terms> conversion;
+  // What people reported that the conversion triggers act on: a failed milestone the triggers
+  // name, the team's election ("reported_events"; needs the conversion section).
+  std::vector<reported_event> reported_events;
   std::optional<exit_section> exit;
   std::optional<sweep_section> sweep;
 };
@@ -135,7 +144,7 @@ exit_deal make_exit_deal(const deal_document& document);
 // The document's exit paths compared on its exit deal (compare_exit_paths). An error keeps its
 // kind and names the path's JSON pointer: "/exit/paths/2/on".
 std::vector<exit_path_result> compare_document_exit_paths(const deal_document& document);
-// The sweep spec of the document's sweep section (deal, paths, plan, base), and its grid.
+// The sweep spec of the document's sweep section (deal, paths, plan, base), and its scenarios.
 // invalid_input naming "/sweep" when the document has none.
 sweep_spec make_sweep_spec(const deal_document& document);
 scenario_set make_sweep_scenarios(const deal_document& document);

@@ -100,10 +100,15 @@ struct equity_to_debt_terms {
   void validate(const repurchase_terms& terms) const;
 };
 
+// Reported events the terms can act on: a failed milestone the triggers name, an election the
+// triggers allow, on a calendar date. invalid_input naming "reported[1].milestone" (with the
+// milestones the terms do name) or "reported[0].kind" (deadlines and missed minimums are found
+// from the plan, not reported); domain_rule_error for an election the terms do not allow.
+void validate_reported(const equity_to_debt_terms& terms, const std::vector<reported_event>& reported);
+
 // The first trigger to fire on or after the investment, given the plan (its tranches and missed
 // minimums) and what was reported; ties go to the trigger listed first. Triggers fire only while
-// the fund holds units. invalid_input for a reported milestone the terms do not name;
-// domain_rule_error for an election the terms do not allow.
+// the fund holds units. The errors of validate_reported for what was reported.
 std::optional<trigger_event> first_trigger(const equity_to_debt_terms& terms, const repurchase_terms& repurchase,
                                            const repurchase_evaluation& plan,
                                            const std::vector<reported_event>& reported = {});

@@ -29,22 +29,29 @@
 
 namespace stakecalc {
 
+// Each path may carry a label for tables ("chen buys it all in 2024"); empty: the path describes
+// itself ("repurchase per plan", "conversion on 2026-06-30", ...). Two repurchase paths on
+// different plans need labels to be told apart.
 struct exit_by_repurchase {
   repurchase_plan plan;
+  std::string label = {};
 };
 // The plan's tranches dated on or before `on` are executed; the rest of the stake converts.
 struct exit_by_conversion {
   date on;
   repurchase_plan plan;
+  std::string label = {};
 };
 // The fund sells all its units at valuation x U / company units (rounded with the terms' mode).
 struct exit_by_sale {
   date on;
   money valuation;  // 100% of the company's equity
+  std::string label = {};
 };
 struct exit_by_write_off {
   date on;
   std::optional<money> recovered;  // a liquidation dividend, if any
+  std::string label = {};
 };
 
 using exit_path = std::variant<exit_by_repurchase, exit_by_conversion, exit_by_sale, exit_by_write_off>;
@@ -59,7 +66,7 @@ struct exit_deal {
 };
 
 struct exit_path_result {
-  std::string path;  // "repurchase per plan", "conversion on 2026-03-01", "sale on ...", "write-off on ..."
+  std::string path;  // the path's label, else "repurchase per plan", "conversion on 2026-03-01", "sale on ...", ...
   std::vector<cash_flow> fund_flows;
   std::optional<decimal> fund_irr;  // none when nothing comes back
   ratio fund_multiple;

@@ -1,6 +1,6 @@
 // Deal documents at the Python boundary: stakecalc.DealDocument reads a whole deal from one JSON
 // contract document (deal_document.hpp), writes it back canonically, evaluates it (exit paths,
-// repurchase plan, conversion to debt, the sweep grid) and renders the results as text, JSON or
+// repurchase plan, conversion to debt, the sweep) and renders the results as text, JSON or
 // CSV (result_document.hpp).
 //
 // The evaluations return the same dicts, lists and DataFrames as ExitDeal.compare, evaluate_plan,
@@ -294,7 +294,7 @@ std::optional<conversion_result> convert_document(const deal_document& d, const 
     if (!d.conversion) throw invalid_input("the document has no equity-to-debt terms", "/conversion");
     py::gil_scoped_release release;
     if (on) return convert_to_debt(*d.conversion, terms, d.plan, *on, d.facts);
-    return convert_on_first_trigger(*d.conversion, terms, d.plan, d.facts);
+    return convert_on_first_trigger(*d.conversion, terms, d.plan, d.facts, d.reported_events);
   });
 }
 
@@ -329,7 +329,7 @@ py::object progress_reporter(py::handle progress, std::size_t total) {
   return py::reinterpret_borrow<py::object>(progress);
 }
 
-// The document's sweep: every scenario of its grid, on `threads` threads, without the GIL. Ctrl-C
+// The document's sweep: every scenario of its grid or list, on `threads` threads, without the GIL. Ctrl-C
 // (checked on this thread about every 0.1 s) stops the workers and raises KeyboardInterrupt.
 std::pair<std::vector<sweep_row>, std::vector<sweep_path>> sweep_document(const deal_document& d, py::handle threads,
                                                                           py::handle progress) {
@@ -337,6 +337,7 @@ std::pair<std::vector<sweep_row>, std::vector<sweep_path>> sweep_document(const 
   if (!threads.is_none())
     options.threads = static_cast<unsigned>(as_thrown([&] { return to_int(threads, "threads", 1, 4096); }));
   const std::vector<field_prefix> prefixes = {{"paths", "/sweep/paths"},   {"grid", "/sweep/grid"},
+                                              {"scenarios", "/sweep/scenarios"},
                                               {"base", "/sweep/base"},     {"plan", "/plan"},
                                               {"deal.conversion", "/conversion"}, {"deal", "/exit"}};
   const sweep_spec spec = in_document(prefixes, "/sweep", [&] { return make_sweep_spec(d); });
@@ -554,8 +555,8 @@ void bind_documents(py::module_& m) {
   py::class_<deal_document> doc(
       m, "DealDocument",
       "A whole deal as one JSON contract document (schema/deal.schema.json): calendars, rate tables, fx rates, "
-      "loans, the cap-table ledger, the platform, the repurchase terms and plan, facts, the equity-to-debt terms, "
-      "the exit paths to compare and a sweep grid. Read strictly (DealDocument.load, parse, from_dict), written back "
+      "loans, the cap-table ledger, the platform, the repurchase terms and plan, facts, the equity-to-debt terms "
+      "and the events reported against them, the exit paths to compare and a sweep. Read strictly (DealDocument.load, parse, from_dict), written back "
       "canonically (to_json), evaluated (compare, repurchase, conversion, sweep, explain) and rendered (report). "
       "Errors are stakecalc exceptions whose message starts with the JSON pointer of the offending value, also in "
       "their `where` attribute.");
@@ -638,9 +639,9 @@ void bind_documents(py::module_& m) {
             return sweep_frame(sweep_columns(rows, paths), "DealDocument.sweep()");
           },
           py::kw_only(), py::arg("threads") = py::none(), py::arg("progress") = false,
-          "Every scenario of the sweep section's grid, as stakecalc.sweep: a DataFrame with the same columns, one "
-          "row per scenario in grid order. threads: None for all cores; progress: True for stakecalc.sweep's bar, or "
-          "a callable progress(done, total). Ctrl-C raises KeyboardInterrupt once the workers stop.")
+          "Every scenario of the sweep section (its grid or its list), as stakecalc.sweep: a DataFrame with the "
+          "same columns, one row per scenario in grid or list order. threads: None for all cores; progress: True "
+          "for stakecalc.sweep's bar, or a callable progress(done, total). Ctrl-C raises KeyboardInterrupt once the workers stop.")
       .def("explain", &explain, py::arg("subject"), py::arg("index") = 0, py::kw_only(), py::arg("on") = py::none(),
            "How a number was reached, as a stakecalc.Explanation: 'grant_equivalent' of exit path `index`, "
            "'repurchase_price' of plan tranche `index`, or 'conversion_principal' (on `on`, else the first trigger).")

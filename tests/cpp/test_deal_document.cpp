@@ -114,6 +114,126 @@ TEST(DealDocument, UstcSampleNumbersByHand) {
   EXPECT_EQ(compare_document_exit_paths(doc).at(2).cash_recovered, cny("60250000.00"));
 }
 
+// ---- the county sample: reported events, a path's own plan, a list of scenarios ----------------
+
+// The county deal: CNY 3,000,000.00 for 1,000,000 units on 2022-04-01, at cost plus 2% simple
+// (ACT/365) for 3 years, then cost plus 5%; wang buys 25% on 2024-04-01 for 750,000 x (1 + 0.02 x
+// 731/365) = 750,000 + 10,965,000/365 = 780,041.0958... -> 780,041.10.
+
+TEST(DealDocument, AReportedMilestoneFailureFiresBeforeTheMissedMinimum) {
+  const deal_document doc = read_deal_document(samples + "county-conversion.json");
+  ASSERT_EQ(doc.reported_events.size(), 1u);
+  EXPECT_EQ(doc.reported_events[0].kind, conversion_trigger_kind::milestone_failed);
+  EXPECT_EQ(doc.reported_events[0].on, d("2024-10-08"));
+  const repurchase_evaluation plan = evaluate_plan(*doc.repurchase, doc.plan, doc.facts);
+  // Without the report the 100% minimum of years 0-3, missed (25% bought), fires at its end.
+  const std::optional<trigger_event> unreported = first_trigger(*doc.conversion, *doc.repurchase, plan);
+  ASSERT_TRUE(unreported);
+  EXPECT_EQ(unreported->on, d("2025-04-01"));
+  EXPECT_EQ(unreported->kind, conversion_trigger_kind::minimum_missed);
+  // With it, the milestone (trigger 1) fires first, on the day it was reported.
+  const std::optional<trigger_event> reported =
+      first_trigger(*doc.conversion, *doc.repurchase, plan, doc.reported_events);
+  ASSERT_TRUE(reported);
+  EXPECT_EQ(reported->on, d("2024-10-08"));
+  EXPECT_EQ(reported->trigger, 1u);
+  const std::optional<conversion_result> c =
+      convert_on_first_trigger(*doc.conversion, *doc.repurchase, doc.plan, doc.facts, doc.reported_events);
+  ASSERT_TRUE(c);
+  // 75% left at cost: 2,250,000.00; 8 quarters of 281,250.00, the first (92 days to 2025-01-08)
+  // with 2,250,000 x 0.0435 x 92/360 = 25,012.50 of interest.
+  EXPECT_EQ(c->principal, cny("2250000.00"));
+  ASSERT_EQ(c->loans.size(), 1u);
+  ASSERT_FALSE(c->loans[0].schedule.empty());
+  EXPECT_EQ(c->loans[0].schedule[0].payment_date, d("2025-01-08"));
+  EXPECT_EQ(c->loans[0].schedule[0].interest, decimal::parse("25012.50"));
+}
+
+TEST(DealDocument, ReportedEventsRoundTripAndAreChecked) {
+  const json sample = to_json(read_deal_document(samples + "county-conversion.json"));
+  EXPECT_EQ(sample.at("reported_events"),
+            json::parse(R"([{"kind": "milestone_failed", "on": "2024-10-08",
+                            "milestone": "pilot line in production by 2024-09-30"}])"));
+  json j = sample;
+  j["conversion"]["triggers"].push_back({{"kind", "team_election"}});
+  j["reported_events"].push_back({{"kind", "team_election"}, {"on", "2024-06-30"}});
+  const deal_document doc = load_deal_document(j);
+  EXPECT_TRUE(load_deal_document(to_json(doc)) == doc);
+  // The election is earlier than the milestone, and wins.
+  const std::optional<conversion_result> c =
+      convert_on_first_trigger(*doc.conversion, *doc.repurchase, doc.plan, doc.facts, doc.reported_events);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->on, d("2024-06-30"));
+  // A milestone on a team election is refused where it is written.
+  j["reported_events"][1]["milestone"] = "pilot line in production by 2024-09-30";
+  stakecalc::testing::expect_error_at<invalid_input>([&] { (void)load_deal_document(j); }, "/reported_events/1/milestone",
+                                                     "only a failed milestone names a milestone");
+}
+
+TEST(DealDocument, AnExitPathRunsOnItsOwnPlanWhenItHasOne) {
+  const deal_document doc = read_deal_document(samples + "county-conversion.json");
+  ASSERT_EQ(doc.exit->paths.size(), 4u);
+  const auto& per_plan = std::get<exit_by_repurchase>(doc.exit->paths[0]);
+  const auto& own = std::get<exit_by_repurchase>(doc.exit->paths[1]);
+  EXPECT_EQ(per_plan.plan.tranches.size(), doc.plan.tranches.size());
+  EXPECT_TRUE(per_plan.label.empty());
+  ASSERT_EQ(own.plan.tranches.size(), 2u);
+  EXPECT_EQ(own.label, "wang buys the rest at the end of year 3");
+  const std::vector<exit_path_result> r = compare_document_exit_paths(doc);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].path, "repurchase per plan");
+  EXPECT_EQ(r[0].cash_recovered, cny("780041.10"));
+  // Then 75% on 2025-03-31, 1095 days: 2,250,000 x (1 + 0.02 x 1095/365) = 2,385,000.00.
+  EXPECT_EQ(r[1].path, "wang buys the rest at the end of year 3");
+  EXPECT_EQ(r[1].cash_recovered, cny("3165041.10"));
+  EXPECT_EQ(r[1].team_ownership, ratio(7, 10));  // (6,000,000 + 1,000,000) / 10,000,000
+  EXPECT_EQ(r[2].path, "conversion on the milestone failure");
+  EXPECT_EQ(r[3].path, "conversion on 2025-04-01");
+  // Written back: only the path whose plan differs from the document's carries one.
+  const json j = to_json(doc);
+  EXPECT_FALSE(j["exit"]["paths"][0].contains("plan"));
+  EXPECT_TRUE(j["exit"]["paths"][1].contains("plan"));
+  EXPECT_FALSE(j["exit"]["paths"][3].contains("plan"));
+  EXPECT_EQ(j["exit"]["paths"][1]["plan"]["tranches"][1],
+            json::parse(R"({"on": "2025-03-31", "buyer": "wang", "proportion": "0.75"})"));
+  EXPECT_TRUE(load_deal_document(j) == doc);
+  // A path that spells out the document's own plan is the same document.
+  json spelled = j;
+  spelled["exit"]["paths"][0]["plan"] = j["plan"];
+  EXPECT_TRUE(load_deal_document(spelled) == doc);
+}
+
+TEST(DealDocument, ASweepCanListItsScenarios) {
+  const deal_document doc = read_deal_document(samples + "county-conversion.json");
+  const scenario_set scenarios = make_sweep_scenarios(doc);
+  ASSERT_FALSE(scenarios.is_grid());
+  ASSERT_EQ(scenarios.size(), 3u);
+  const std::vector<sweep_row> rows = run_sweep(make_sweep_spec(doc), scenarios);
+  ASSERT_EQ(rows.size(), 3u);
+  for (const sweep_row& row : rows) ASSERT_TRUE(row.paths.at(0).ok()) << row.index;
+  // The plan's 780,041.10, then wang's tranche on the exit date:
+  //   75% on 2025-03-31 (1095 days at 2%): 2,385,000.00                      -> 3,165,041.10
+  //   75% on 2026-04-01 (1461 days, after year 3 at 5%): 2,250,000 + 112,500 x 1461/365
+  //     = 2,250,000 + 450,308.2191... -> 2,700,308.22                         -> 3,480,349.32
+  //   50% on 2025-03-31: 1,500,000 x 1.06 = 1,590,000.00                     -> 2,370,041.10
+  EXPECT_EQ(rows[0].paths[0].cash_recovered, cny("3165041.10"));
+  EXPECT_EQ(rows[1].paths[0].cash_recovered, cny("3480349.32"));
+  EXPECT_EQ(rows[2].paths[0].cash_recovered, cny("2370041.10"));
+  EXPECT_EQ(rows[2].paths[0].fund_units_left, decimal::parse("250000"));
+  // The list is written back as a list, and an empty grid is no grid.
+  const json j = to_json(doc);
+  EXPECT_TRUE(j["sweep"].contains("scenarios"));
+  EXPECT_FALSE(j["sweep"].contains("grid"));
+  EXPECT_EQ(j["sweep"]["scenarios"][1], json::parse(R"({"exit_on": "2026-04-01", "proportion": "0.75"})"));
+  EXPECT_TRUE(load_deal_document(j) == doc);
+  // A grid over the same dates and proportions crosses them: four scenarios, a different document.
+  json as_grid = j;
+  as_grid["sweep"].erase("scenarios");
+  as_grid["sweep"]["grid"] = json::parse(R"({"exit_on": ["2025-03-31", "2026-04-01"], "proportion": ["0.75", "0.5"]})");
+  EXPECT_EQ(make_sweep_scenarios(load_deal_document(as_grid)).size(), 4u);
+  EXPECT_FALSE(load_deal_document(as_grid) == doc);
+}
+
 TEST(DealDocument, ExitPathErrorsFoundWhenEvaluatingNameThePointer) {
   // A sale dated before the investment loads (the loader leaves evaluation rules to the library),
   // and the evaluation's refusal names the path in the document.

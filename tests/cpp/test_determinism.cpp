@@ -67,7 +67,7 @@ outputs render(unsigned threads) {
   o.plan_json = repurchase_json(plan, true).dump(2);
   o.plan_csv = to_csv(repurchase_table(plan, cell_style::exact, true));
   const std::optional<conversion_result> c =
-      convert_on_first_trigger(*doc.conversion, *doc.repurchase, doc.plan, doc.facts);
+      convert_on_first_trigger(*doc.conversion, *doc.repurchase, doc.plan, doc.facts, doc.reported_events);
   o.conversion_json = c ? conversion_json(*c, true).dump(2) : "none";
   sweep_options options;
   options.threads = threads;

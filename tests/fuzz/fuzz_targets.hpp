@@ -400,7 +400,7 @@ inline void evaluate_document(const deal_document& doc) {
   if (doc.conversion && doc.repurchase) {
     may_refuse([&] {
       const std::optional<conversion_result> c =
-          convert_on_first_trigger(*doc.conversion, *doc.repurchase, doc.plan, doc.facts);
+          convert_on_first_trigger(*doc.conversion, *doc.repurchase, doc.plan, doc.facts, doc.reported_events);
       if (c)
         sink = conversion_json(*c, true).dump(2) + to_csv(repayment_table(*c, cell_style::exact)) +
                to_text(conversion_summary_table(*c, cell_style::readable));

@@ -524,6 +524,59 @@ def test_explanations_of_one_number(ustc):
     assert e.value.where == "subject"
 
 
+# ---- the county sample: a reported milestone, a path's own plan, a list of scenarios -----------------
+
+@pytest.fixture(scope="module")
+def county():
+    return DealDocument.load(SAMPLES / "county-conversion.json")
+
+
+def county_price(proportion, on, rate):
+    """The county's repurchase price: cost plus simple interest, days actual over 365, to the cent."""
+    days = (on - dt.date(2022, 4, 1)).days
+    return cents(Fraction(3000000) * Fraction(proportion) * (1 + Fraction(rate) * days / 365))
+
+
+def test_a_reported_milestone_failure_converts_on_its_day(county):
+    c = county.conversion()
+    assert c["on"] == dt.date(2024, 10, 8)
+    assert c["trigger"]["kind"] == "milestone_failed"
+    assert "pilot line in production by 2024-09-30" in c["trigger"]["reason"]
+    # At cost, the accrued return waived: 75% of 3,000,000.
+    assert c["principal"] == Decimal("2250000.00")
+    [loan] = c["loans"]
+    first = loan["schedule"][0]
+    assert first.date == dt.date(2025, 1, 8)
+    assert first.interest == cents(Fraction(2250000) * Fraction("0.0435") * 92 / 360)
+    # Without the report, the missed minimum fires at the end of year 3.
+    j = raw("county-conversion.json")
+    del j["reported_events"]
+    assert DealDocument.from_dict(j).conversion()["on"] == dt.date(2025, 4, 1)
+
+
+def test_paths_with_their_own_plan_and_label(county):
+    results = county.compare()
+    assert [r["path"] for r in results] == ["repurchase per plan", "wang buys the rest at the end of year 3",
+                                            "conversion on the milestone failure", "conversion on 2025-04-01"]
+    first = county_price("0.25", dt.date(2024, 4, 1), "0.02")
+    assert results[0]["cash_recovered"] == first
+    rest = county_price("0.75", dt.date(2025, 3, 31), "0.02")
+    assert rest == Decimal("2385000.00")
+    assert results[1]["cash_recovered"] == first + rest
+
+
+def test_a_sweep_over_a_list_of_scenarios(county):
+    frame = county.sweep()
+    assert list(frame["scenario"]) == [0, 1, 2]
+    assert list(frame["exit_on"]) == [dt.date(2025, 3, 31), dt.date(2026, 4, 1), dt.date(2025, 3, 31)]
+    first = county_price("0.25", dt.date(2024, 4, 1), "0.02")
+    expected = [first + county_price("0.75", dt.date(2025, 3, 31), "0.02"),
+                first + county_price("0.75", dt.date(2026, 4, 1), "0.05"),  # after year 3: plus 5%
+                first + county_price("0.5", dt.date(2025, 3, 31), "0.02")]
+    assert list(frame["repurchase_cash_recovered"]) == expected
+    assert list(frame["repurchase_error"]) == [None, None, None]
+
+
 # ---- the sweep -------------------------------------------------------------------------------------
 
 def test_the_sweep_frame_has_a_row_per_grid_scenario(ustc):
