@@ -6,11 +6,15 @@
 // rate is exactly q^365 - 1): those check all 28 digits against exact rational arithmetic.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <boost/multiprecision/cpp_bin_float.hpp>
 
 #include <algorithm>
 #include <typeinfo>
 
 #include "stakecalc/cash_flow.hpp"
+#include "stakecalc/tenor.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -191,6 +195,48 @@ TEST(CashFlowErrors, BadInputIsRefusedWithItsName) {
   expect_error<invalid_input>([] { npv(dec("0.1"), {}); }, "npv: no cash flows");
   expect_error<invalid_input>([] { xirr(excel_amounts, excel_dates, std::nullopt, {}, 34); }, "digits 34 outside 1..33");
   expect_error<invalid_input>([] { payback_date(decimals({"1"}), {}); }, "payback_date: 1 amounts but 0 dates");
+}
+
+// ---- property: XNPV at the XIRR is zero ---------------------------------------------------------
+
+// An investment then up to 11 returns from a month to 15 years later (one sign change, so the
+// root is unique; their sum is at least a tenth of the investment, so the IRR is at worst about
+// -100% + 6e-13, a rate 30 digits can hold: a tenth back after one day would be -100% + 1e-365). The test evaluates XNPV itself, sum a_i (1 + r)^(-days_i / 365) in 50-digit binary
+// floating point (not the library's engine), just below and just above the rate xirr returned:
+// r (1 -+ 1e-24) must bracket the root, i.e. xirr's 30 significant digits are right to at least
+// 24 of them, and |XNPV(r)| is at most 1e-18 of the flows' size.
+RC_GTEST_PROP(XirrProperties, XnpvAtTheXirrIsZero, ()) {
+  using big_float = boost::multiprecision::number<boost::multiprecision::cpp_bin_float<50>, boost::multiprecision::et_off>;
+  const int returns = *rc::gen::inRange(1, 12);
+  const std::int64_t invested = *rc::gen::inRange<std::int64_t>(100000, 100000000000);  // cents
+  std::vector<decimal> amounts{decimal::from_parts(-invested, 2)};
+  std::vector<date> dates{d("2020-03-31")};
+  std::vector<int> days{0};
+  std::int64_t received = 0;
+  for (int i = 0; i < returns; ++i) {
+    const int day = *rc::gen::inRange(30, 15 * 365);
+    const std::int64_t cents = *rc::gen::inRange<std::int64_t>(0, 3 * invested);
+    amounts.push_back(decimal::from_parts(cents, 2));
+    days.push_back(day);
+    dates.push_back(detail::add_days(dates[0], day));
+    received += cents;
+  }
+  RC_PRE(received * 10 >= invested);
+  const decimal r = xirr(amounts, dates);
+  auto xnpv_at = [&](const big_float& rate) {
+    big_float sum = 0;
+    for (std::size_t i = 0; i < amounts.size(); ++i)
+      sum += big_float(amounts[i].to_string()) * pow(1 + rate, -big_float(days[i]) / 365);
+    return sum;
+  };
+  const big_float rate(r.to_string());
+  big_float size = 0;
+  for (const decimal& a : amounts) size += abs(big_float(a.to_string()));
+  RC_ASSERT(abs(xnpv_at(rate)) <= size * big_float("1e-18"));
+  if (rate == 0) return;  // the returns sum to the investment: XNPV(0) is exactly 0
+  const big_float below = xnpv_at(rate - abs(rate) * big_float("1e-24"));
+  const big_float above = xnpv_at(rate + abs(rate) * big_float("1e-24"));
+  RC_ASSERT(below.sign() * above.sign() <= 0);
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 // to 2024-07-21, 3.00% from 2025-05-20.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <boost/multiprecision/cpp_int.hpp>
 
 #include <string>
 #include <typeinfo>
@@ -390,6 +393,53 @@ TEST(RepurchaseTerms, BadTermsAreRefusedNamingTheField) {
   expect_error<invalid_input>(
       [&] { (void)evaluate_plan(shibor, {{repurchase_tranche::of_proportion(d("2025-01-02"), "li", ratio(1, 5))}}); },
       "tranches[0].rate", "SHIBOR-3M");
+}
+
+// ---- property: a price with interest never falls as the date moves later -----------------------
+
+// One open window priced at cost plus a positive fixed rate, simple or compounded 1, 2, 4 or 12
+// times a year, on ACT/365F, ACT/360 or 30E/360; any part of the stake; two dates up to ten
+// years after the investment. The later date's price is never below the earlier one's. For simple
+// interest on ACT/365F the price is also derived here, with Boost's exact rationals: cost x u/U x
+// (1 + r x days / 365), rounded half up to the fen.
+RC_GTEST_PROP(RepurchaseProperties, APriceWithInterestNeverFallsLater, ()) {
+  using exact = boost::multiprecision::cpp_rational;
+  const std::int64_t invested = *rc::gen::inRange<std::int64_t>(100, 100000000000);  // fen
+  const std::int64_t units = *rc::gen::inRange<std::int64_t>(1, 10000000);
+  const std::int64_t part = *rc::gen::inRange<std::int64_t>(1, units + 1);
+  const std::int64_t basis_points = *rc::gen::inRange<std::int64_t>(1, 2001);
+  const int kind = *rc::gen::inRange(0, 5);  // 0: simple; 1..4: compounded 1, 2, 4, 12 times a year
+  const int convention = *rc::gen::inRange(0, 3);
+  const int first = *rc::gen::inRange(0, 3651);
+  const int later = first + *rc::gen::inRange(0, 3651 - first);
+
+  const day_counter day_count(convention == 0   ? day_count_convention::act_365_fixed
+                              : convention == 1 ? day_count_convention::act_360
+                                                : day_count_convention::thirty_e_360);
+  const interest_rate rate = interest_rate::fixed_at(decimal::from_parts(basis_points, 4));
+  repurchase_terms t;
+  t.investment = {d("2021-03-01"), money(decimal::from_parts(invested, 2), currency::of("CNY")), decimal(units), 0};
+  repurchase_window open;
+  if (kind == 0) {
+    open.price = pricing::simple_interest{rate, day_count, std::nullopt};
+  } else {
+    const int per_year[] = {1, 2, 4, 12};
+    open.price = pricing::compound_interest{rate, per_year[kind - 1], day_count, std::nullopt};
+  }
+  t.windows = {open};
+  const date early = detail::add_days(t.investment.on, first);
+  const date late = detail::add_days(t.investment.on, later);
+  const price_quote a = t.quote(early, decimal(part), {});
+  const price_quote b = t.quote(late, decimal(part), {});
+  RC_ASSERT(a.amount <= b.amount);
+  // Never below cost (the rate is positive), give or take the half fen of rounding.
+  RC_ASSERT(ratio(a.amount.amount()) >= ratio(invested, 100) * ratio(part, units) - ratio(1, 200));
+  if (kind == 0 && convention == 0) {
+    const exact price = exact(invested, 100) * exact(part, units) * (1 + exact(basis_points, 10000) * exact(first, 365));
+    const exact fen = price * 100 + exact(1, 2);  // half up: floor(x + 1/2) for x >= 0
+    const boost::multiprecision::cpp_int rounded = numerator(fen) / denominator(fen);
+    RC_ASSERT(a.amount.amount() == decimal::from_parts(static_cast<std::int64_t>(rounded), 2));
+  }
 }
 
 }  // namespace
