@@ -91,6 +91,8 @@ decltype(auto) located(const std::vector<field_prefix>& prefixes, const std::str
 
 std::string type_and_value(const json& v) { return std::string(v.type_name()) + " " + quote_json(v); }
 
+constexpr std::size_t max_whole_digits = 24;
+
 // Money and rates are decimal strings: a JSON number, even an integer, is refused so that the
 // format has one spelling for an amount and no parser in between can turn it into a float.
 decimal decimal_string(const json& v, const std::string& at) {
@@ -99,7 +101,21 @@ decimal decimal_string(const json& v, const std::string& at) {
                             " (amounts and rates are written as strings, so no binary float touches them)",
                         at);
   if (!v.is_string()) throw invalid_input("expected a decimal string, got " + type_and_value(v), at);
-  return decimal::parse(v.get<std::string>(), at);
+  decimal d = decimal::parse(v.get<std::string>(), at);
+  // No amount, count or rate of a contract needs more than 24 digits before the point (10^24 is
+  // beyond the world's money in any currency); more is a slip of the keyboard, refused here rather
+  // than overflowing a present value or an IRR later.
+  const std::string text = d.to_string();
+  const std::size_t first = text.find_first_not_of("-0");
+  const std::size_t point = text.find('.');
+  const std::size_t whole = first == std::string::npos || (point != std::string::npos && first >= point)
+                                ? 0
+                                : (point == std::string::npos ? text.size() : point) - first;
+  if (whole > max_whole_digits)
+    throw invalid_input(std::to_string(whole) + " digits before the point, more than the " +
+                            std::to_string(max_whole_digits) + " any amount, count or rate of a contract needs",
+                        at);
+  return d;
 }
 
 // Proportions and shares: "0.3" or an exact fraction "1/3".
@@ -267,7 +283,19 @@ std::vector<rate_table> load_rate_tables(const json* list, const std::string& at
 calendar calendar_named(const std::string& name, const std::vector<calendar>& calendars, const std::string& at) {
   for (const calendar& c : calendars)
     if (c.name() == name) return c;
-  return calendar::builtin(name, at);
+  if (calendars.empty()) return calendar::builtin(name, at);
+  try {
+    return calendar::builtin(name, at);
+  } catch (const invalid_input&) {
+    // Name the document's own calendars too, and the nearest of all.
+    std::vector<std::string> names{"WEEKENDS", "CN", "CN-SSE"};
+    for (const calendar& c : calendars) names.push_back(c.name());
+    std::string known;
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    std::string message = "unknown calendar " + quote_json(name) + " (known: " + known + ")";
+    if (auto near = closest_name(name, names)) message += "; did you mean '" + *near + "'?";
+    throw invalid_input(message, at);
+  }
 }
 
 fx_table load_fx(const json* list, const std::string& at) {
@@ -563,10 +591,20 @@ price_formula read_formula(const json& v, const std::string& at, int depth = 0) 
       f = n;
       break;
     }
-    case formula_kind::greater_of: f = price_formula::greater_of(sub("first"), sub("second")); break;
-    case formula_kind::lesser_of: f = price_formula::lesser_of(sub("first"), sub("second")); break;
-    case formula_kind::floor: f = price_formula::floored(sub("first"), sub("second")); break;
-    case formula_kind::cap: f = price_formula::capped(sub("first"), sub("second")); break;
+    case formula_kind::greater_of:
+    case formula_kind::lesser_of:
+    case formula_kind::floor:
+    case formula_kind::cap: {
+      // Read in the order written, so that with both missing the error names "first" on every
+      // compiler (two calls as arguments of one call are evaluated in an unspecified order).
+      price_formula first = sub("first");
+      price_formula second = sub("second");
+      f = kind == formula_kind::greater_of  ? price_formula::greater_of(std::move(first), std::move(second))
+          : kind == formula_kind::lesser_of ? price_formula::lesser_of(std::move(first), std::move(second))
+          : kind == formula_kind::floor     ? price_formula::floored(std::move(first), std::move(second))
+                                            : price_formula::capped(std::move(first), std::move(second));
+      break;
+    }
     case formula_kind::waived_return: {
       price_formula full = sub("full");
       ratio waived = r.rat("waived");
@@ -936,7 +974,11 @@ platform_section load_platform(const json& v, const std::string& at, const ledge
   reader r(v, at);
   platform_section p;
   p.holder = r.r.string("holder");
-  located({{"holder", r.at("holder")}}, r.at("holder"), [&] { (void)book.find_holder(p.holder); });
+  located({{"holder", r.at("holder")}}, r.at("holder"), [&] {
+    const holder& h = book.find_holder(p.holder);
+    if (h.kind != holder_kind::platform)
+      throw invalid_input("'" + p.holder + "' is a " + to_string(h.kind) + " in the ledger, not a platform", "holder");
+  });
   p.report_on = r.r.optional_date("report_on");
   if (const json* rules = r.r.optional("rules")) {
     reader x(*rules, r.at("rules"));
@@ -972,6 +1014,8 @@ platform_section load_platform(const json& v, const std::string& at, const ledge
     for (std::size_t i = 0; i < list->size(); ++i) {
       reader y((*list)[i], json_pointer_join(r.at("proceeds"), i));
       platform_proceeds pr{y.r.date_value("on"), money_with_currency(y, "gross"), y.text_or("source", "")};
+      if (pr.gross.signum() < 0)
+        throw invalid_input("proceeds received cannot be negative, got " + pr.gross.to_string(), y.at("gross"));
       y.r.finish();
       p.proceeds.push_back(std::move(pr));
     }
@@ -1247,7 +1291,8 @@ json conversion_to_json(const equity_to_debt_terms& c) {
 
 // ---- reported events ----------------------------------------------------------------------------
 
-std::vector<reported_event> load_reported(const json& list, const std::string& at, const equity_to_debt_terms& terms) {
+std::vector<reported_event> load_reported(const json& list, const std::string& at, const equity_to_debt_terms& terms,
+                                          const date& investment_on) {
   if (!list.is_array()) throw invalid_input("expected an array, got " + type_and_value(list), at);
   std::vector<reported_event> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -1258,6 +1303,9 @@ std::vector<reported_event> load_reported(const json& list, const std::string& a
                                              {{"milestone_failed", conversion_trigger_kind::milestone_failed},
                                               {"team_election", conversion_trigger_kind::team_election}});
     e.on = x.r.date_value("on");
+    // Triggers act only while the fund holds units; an event before the investment is a typo.
+    if (e.on < investment_on)
+      throw invalid_input(to_iso(e.on) + " is before the investment on " + to_iso(investment_on), x.at("on"));
     e.milestone = x.text_or("milestone", "");
     x.r.finish();
     out.push_back(std::move(e));
@@ -1287,6 +1335,16 @@ exit_section load_exit(const json& v, const std::string& at, const repurchase_te
   x.company_units = r.dec_or("company_units", decimal());
   x.team_units = r.dec_or("team_units", decimal());
   x.market_rate = r.dec("market_rate");
+  if (x.company_units.signum() < 0)
+    throw invalid_input("the company's units cannot be negative, got " + x.company_units.to_string(), r.at("company_units"));
+  if (x.team_units.signum() < 0)
+    throw invalid_input("the team's units cannot be negative, got " + x.team_units.to_string(), r.at("team_units"));
+  // The fund's units and the team's are both part of the company's (when it is given).
+  if (!x.company_units.is_zero() && x.team_units + terms.investment.units > x.company_units)
+    throw invalid_input("the team's " + x.team_units.to_string() + " units and the fund's " +
+                            terms.investment.units.to_string() + " are more than the company's " +
+                            x.company_units.to_string(),
+                        r.at("team_units"));
   const currency ccy = terms.investment.currency();
   if (const json* list = r.list("paths"))
     for (std::size_t i = 0; i < list->size(); ++i) {
@@ -1318,12 +1376,20 @@ exit_section load_exit(const json& v, const std::string& at, const repurchase_te
         }
         case path_kind::sale: {
           const date on = p.r.date_value("on");
-          x.paths.emplace_back(exit_by_sale{on, money(p.dec("valuation"), ccy), std::move(label)});
+          const decimal valuation = p.dec("valuation");
+          if (valuation.signum() < 0)
+            throw invalid_input("a valuation of the company cannot be negative, got " + valuation.to_string(),
+                                p.at("valuation"));
+          x.paths.emplace_back(exit_by_sale{on, money(valuation, ccy), std::move(label)});
           break;
         }
         case path_kind::write_off: {
           exit_by_write_off w{p.r.date_value("on"), std::nullopt, std::move(label)};
-          if (auto rec = p.opt_dec("recovered")) w.recovered = money(*rec, ccy);
+          if (auto rec = p.opt_dec("recovered")) {
+            if (rec->signum() < 0)
+              throw invalid_input("a recovery cannot be negative, got " + rec->to_string(), p.at("recovered"));
+            w.recovered = money(*rec, ccy);
+          }
           x.paths.emplace_back(std::move(w));
           break;
         }
@@ -1468,6 +1534,45 @@ json sweep_to_json(const sweep_section& s) {
   return j;
 }
 
+// ---- references to rate tables ------------------------------------------------------------------
+
+// A benchmark a formula or a loan names must be a rate table of the document or a built-in one,
+// refused where it is written; otherwise the error would wait for an evaluation, which could only
+// point at the exit path or the tranche that needed it.
+void check_benchmark(const std::string& name, const std::string& at, const rate_tables& known) {
+  if (!known.contains(name)) (void)known.at(name, at);  // throws, naming the known tables
+}
+
+void check_benchmarks(const price_formula& f, const std::string& at, const rate_tables& known) {
+  struct walker {
+    const std::string& at;
+    const rate_tables& known;
+    void rate(const interest_rate& r, const std::string& where) const {
+      if (!r.fixed && !r.benchmark.empty()) check_benchmark(r.benchmark, where + "/benchmark", known);
+    }
+    void operator()(const pricing::simple_interest& n) const { rate(n.rate, at + "/rate"); }
+    void operator()(const pricing::compound_interest& n) const { rate(n.rate, at + "/rate"); }
+    void operator()(const pricing::floating_interest& n) const { check_benchmark(n.benchmark, at + "/benchmark", known); }
+    void operator()(const pricing::extremum& n) const {
+      check_benchmarks(n.first, at + "/first", known);
+      check_benchmarks(n.second, at + "/second", known);
+    }
+    void operator()(const pricing::waived_return& n) const {
+      check_benchmarks(n.full, at + "/full", known);
+      check_benchmarks(n.base, at + "/base", known);
+    }
+    void operator()(const pricing::less_dividends& n) const { check_benchmarks(n.formula, at + "/formula", known); }
+    void operator()(const pricing::at_cost&) const {}
+    void operator()(const pricing::fixed_price&) const {}
+    void operator()(const pricing::fair_value&) const {}
+  };
+  std::visit(walker{at, known}, f.get());
+}
+
+void check_loan_benchmark(const loan_terms& t, const std::string& at, const rate_tables& known) {
+  if (t.floating) check_benchmark(t.floating->benchmark, at + "/floating/benchmark", known);
+}
+
 [[noreturn]] void missing_section(const std::string& needed, const std::string& by, const std::string& at) {
   throw invalid_input("the " + by + " needs the " + needed + " section (/" + needed + "), which the document lacks", at);
 }
@@ -1507,7 +1612,17 @@ deal_document load_deal_document(const json& document) {
   if (const json* p = top.r.optional("platform")) d.platform = load_platform(*p, "/platform", d.equity_ledger);
   if (const json* r = top.r.optional("repurchase")) d.repurchase = load_repurchase(*r, "/repurchase");
   const currency ccy = d.repurchase ? d.repurchase->investment.currency() : currency();
-  if (const json* f = top.r.optional("facts")) d.facts = load_facts(*f, "/facts", ccy);
+  if (const json* f = top.r.optional("facts")) {
+    d.facts = load_facts(*f, "/facts", ccy);
+    // The fund holds units only from its investment: a dividend on or before it cannot be the
+    // fund's (the evaluations would refuse it too, but could not say where it is written).
+    if (d.repurchase)
+      for (std::size_t i = 0; i < d.facts.dividends.size(); ++i)
+        if (d.facts.dividends[i].on <= d.repurchase->investment.on)
+          throw invalid_input("a dividend to the fund on " + to_iso(d.facts.dividends[i].on) +
+                                  " is not after its investment on " + to_iso(d.repurchase->investment.on),
+                              json_pointer_join("/facts/dividends", i) + "/on");
+  }
   for (const rate_table& t : d.rate_tables) d.facts.rates.add(t);
   if (const json* p = top.r.optional("plan")) {
     if (!d.repurchase) missing_section("repurchase", "plan", "/plan");
@@ -1517,10 +1632,15 @@ deal_document load_deal_document(const json& document) {
   if (const json* c = top.r.optional("conversion")) {
     if (!d.repurchase) missing_section("repurchase", "conversion", "/conversion");
     d.conversion = load_conversion(*c, "/conversion", *d.repurchase, d.calendars);
+    // The fund's units go to holders of the ledger, when the document has one.
+    if (!d.holders.empty())
+      for (std::size_t i = 0; i < d.conversion->units_to.size(); ++i)
+        located({{"holder", json_pointer_join("/conversion/units_to", i) + "/holder"}}, "/conversion/units_to",
+                [&] { (void)d.equity_ledger.find_holder(d.conversion->units_to[i].holder); });
   }
   if (const json* e = top.r.optional("reported_events")) {
     if (!d.conversion) missing_section("conversion", "list of reported events", "/reported_events");
-    d.reported_events = load_reported(*e, "/reported_events", *d.conversion);
+    d.reported_events = load_reported(*e, "/reported_events", *d.conversion, d.repurchase->investment.on);
   }
   if (const json* x = top.r.optional("exit")) {
     if (!d.repurchase) missing_section("repurchase", "exit", "/exit");
@@ -1531,6 +1651,24 @@ deal_document load_deal_document(const json& document) {
     d.sweep = load_sweep(*s, "/sweep");
   }
   top.r.finish();
+  for (std::size_t i = 0; i < d.loans.size(); ++i) {
+    const std::string at = json_pointer_join("/loans", i);
+    check_loan_benchmark(d.loans[i].terms, at, d.facts.rates);
+    // What only the schedule knows: a prepayment or principal date after the maturity, grace
+    // periods that leave nothing to amortise. The schedule is built once here and thrown away.
+    located(loan_prefixes(at), at, [&] { (void)loan(d.loans[i].terms, d.facts.rates).schedule(); });
+  }
+  if (d.repurchase)
+    for (std::size_t i = 0; i < d.repurchase->windows.size(); ++i)
+      check_benchmarks(d.repurchase->windows[i].price, json_pointer_join("/repurchase/windows", i) + "/price",
+                       d.facts.rates);
+  if (d.conversion) {
+    const conversion_principal_rule& p = d.conversion->principal;
+    if (p.formula) check_benchmarks(*p.formula, "/conversion/principal/formula", d.facts.rates);
+    if (p.floor) check_benchmarks(*p.floor, "/conversion/principal/floor", d.facts.rates);
+    if (p.cap) check_benchmarks(*p.cap, "/conversion/principal/cap", d.facts.rates);
+    check_loan_benchmark(d.conversion->loan, "/conversion/loan", d.facts.rates);
+  }
   if (d.exit) {
     // The deal as exit paths see it: the market rate (the one check exit_deal has no validate() for).
     located({}, "/exit", [&] {
@@ -1626,6 +1764,36 @@ exit_deal make_exit_deal(const deal_document& d) {
   return deal;
 }
 
+namespace {
+
+// Where in the document an exit path's error is. compare_exit_paths names "paths[2].on" for the
+// path's own fields, but the facts ("paths[0].facts.dividends[1].on") and the plan's tranches
+// ("paths[0].tranches[1].rate") are written elsewhere: in /facts, and in the path's own plan or,
+// when it runs on the document's plan, in /plan.
+std::string exit_path_pointer(const deal_document& d, const std::string& where) {
+  std::size_t index = 0, end = 0;
+  if (where.rfind("paths[", 0) == 0 && (end = where.find("].", 6)) != std::string::npos) {
+    try {
+      index = std::stoul(where.substr(6, end - 6));
+    } catch (const std::exception&) {
+      return locate(where, {{"paths", "/exit/paths"}}, "/exit");
+    }
+    const std::string rest = where.substr(end + 2);
+    const std::string path = json_pointer_join("/exit/paths", index);
+    if (rest.rfind("facts", 0) == 0) return locate(rest, {{"facts", "/facts"}}, "/facts");
+    if (rest.rfind("tranches", 0) == 0 && index < d.exit->paths.size()) {
+      const repurchase_plan* own = nullptr;
+      if (const auto* r = std::get_if<exit_by_repurchase>(&d.exit->paths[index])) own = &r->plan;
+      if (const auto* c = std::get_if<exit_by_conversion>(&d.exit->paths[index])) own = &c->plan;
+      const bool document_plan = own && plan_to_json(*own) == plan_to_json(d.plan);
+      return locate(rest, {{"tranches", document_plan ? "/plan/tranches" : path + "/plan/tranches"}}, path);
+    }
+  }
+  return locate(where, {{"paths", "/exit/paths"}}, "/exit");
+}
+
+}  // namespace
+
 std::vector<exit_path_result> compare_document_exit_paths(const deal_document& d) {
   const exit_deal deal = make_exit_deal(d);
   try {
@@ -1633,7 +1801,7 @@ std::vector<exit_path_result> compare_document_exit_paths(const deal_document& d
   } catch (const error& e) {
     // compare_exit_paths names the path as "paths[2].on"; say where that is in the document, and
     // keep the kind of error (a calculation that has no answer is not bad input).
-    detail::rethrow_at(e, locate(e.where(), {{"paths", "/exit/paths"}}, "/exit"));
+    detail::rethrow_at(e, exit_path_pointer(d, e.where()));
   }
 }
 

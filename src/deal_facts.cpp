@@ -13,6 +13,12 @@ void deal_facts::validate(const std::string& where) const {
     if (unit_prices[i].on.is_special()) throw invalid_input("not a calendar date", f + ".on");
     if (unit_prices[i].per_unit.signum() < 0)
       throw invalid_input("a negative unit price " + unit_prices[i].per_unit.to_string(), f + ".per_unit");
+    // One price a day: with two, which one a date uses would depend on their order in the list.
+    for (std::size_t k = 0; k < i; ++k)
+      if (unit_prices[k].on == unit_prices[i].on)
+        throw invalid_input("a second unit price on " + to_iso(unit_prices[i].on) + " (the first is unit_prices[" +
+                                std::to_string(k) + "]); a day has one price",
+                            f + ".on");
   }
   for (std::size_t i = 0; i < dividends.size(); ++i) {
     const std::string f = where + ".dividends[" + std::to_string(i) + "]";

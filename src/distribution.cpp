@@ -15,12 +15,13 @@ void distribution_rules::validate() const {
     std::string f = "rules.deductions[" + std::to_string(i) + "]";
     if (d.amount.has_value() == d.fraction_of_gross.has_value())
       throw invalid_input("deduction '" + d.name + "' needs exactly one of amount and fraction_of_gross", f);
+    if (d.name.empty()) throw invalid_input("a deduction needs a name", f + ".name");
     if (d.amount && d.amount->signum() < 0)
-      throw invalid_input("deduction '" + d.name + "' amount " + d.amount->to_string() + " is negative", f);
+      throw invalid_input("deduction '" + d.name + "' amount " + d.amount->to_string() + " is negative", f + ".amount");
     if (d.fraction_of_gross && (d.fraction_of_gross->signum() < 0 || *d.fraction_of_gross > ratio(1)))
       throw invalid_input("deduction '" + d.name + "' fraction " + d.fraction_of_gross->to_string() +
                               " is outside 0..1",
-                          f);
+                          f + ".fraction_of_gross");
   }
   if (shares.empty()) throw invalid_input("no recipients", "rules.shares");
   ratio sum(0), team(0);
@@ -28,12 +29,16 @@ void distribution_rules::validate() const {
   for (std::size_t i = 0; i < shares.size(); ++i) {
     const auto& s = shares[i];
     std::string f = "rules.shares[" + std::to_string(i) + "]";
-    if (!seen.insert(s.name).second) throw invalid_input("recipient '" + s.name + "' appears twice", f);
-    if (s.share.signum() < 0) throw invalid_input("share " + s.share.to_string() + " of '" + s.name + "' is negative", f);
+    if (s.name.empty()) throw invalid_input("a recipient needs a name", f + ".name");
+    if (!seen.insert(s.name).second) throw invalid_input("recipient '" + s.name + "' appears twice", f + ".name");
+    if (s.share.signum() < 0)
+      throw invalid_input("share " + s.share.to_string() + " of '" + s.name + "' is negative", f + ".share");
     sum += s.share;
     if (s.is_team) team += s.share;
   }
   if (sum != ratio(1)) throw invalid_input("shares sum to " + sum.to_string() + ", not 1", "rules.shares");
+  if (team_floor && (team_floor->signum() < 0 || *team_floor > ratio(1)))
+    throw invalid_input("the team floor is a share of net income, 0..1, got " + team_floor->to_string(), "rules.team_floor");
   if (team_floor && team < *team_floor)
     throw domain_rule_error("team shares sum to " + team.to_string() + ", below the floor of " + team_floor->to_string() +
                                 " of net income",

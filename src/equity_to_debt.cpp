@@ -26,12 +26,16 @@ std::string indexed(const char* list, std::size_t i, const char* member = "") {
 
 std::string pct(const ratio& r) { return exact_text(r * ratio(100)) + "%"; }
 
-// Shares of one list: each positive, ids present, summing to exactly 1.
+// Shares of one list: each positive, names present and different, summing to exactly 1.
 template <class Item, class Id>
-void check_shares(const std::vector<Item>& items, const char* list, Id id_of) {
+void check_shares(const std::vector<Item>& items, const char* list, const char* id_field, Id id_of) {
   ratio sum;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (id_of(items[i]).empty()) throw invalid_input("no id", indexed(list, i));
+    if (id_of(items[i]).empty()) throw invalid_input("an empty name", indexed(list, i, id_field));
+    for (std::size_t k = 0; k < i; ++k)
+      if (id_of(items[k]) == id_of(items[i]))
+        throw invalid_input("'" + id_of(items[i]) + "' again (first at " + indexed(list, k) + "); give each one share",
+                            indexed(list, i, id_field));
     if (items[i].share.signum() <= 0)
       throw invalid_input("a share must be positive, got " + items[i].share.to_string(), indexed(list, i, "share"));
     sum += items[i].share;
@@ -74,14 +78,32 @@ void equity_to_debt_terms::validate(const repurchase_terms& terms) const {
         break;
       case conversion_trigger_kind::team_election: break;
     }
+    // A field another kind of trigger uses is a mistake, not a detail to ignore: "deadline" on a
+    // team election means the author expected the election to be bounded by it.
+    const std::string kind = to_string(t.kind);
+    if (t.deadline && t.kind != conversion_trigger_kind::deadline_passed)
+      throw invalid_input("a " + kind + " trigger has no deadline (only deadline_passed has)",
+                          indexed("triggers", i, "deadline"));
+    if (t.window && t.kind != conversion_trigger_kind::minimum_missed)
+      throw invalid_input("a " + kind + " trigger has no window (only minimum_missed has)", indexed("triggers", i, "window"));
+    if (!t.milestone.empty() && t.kind != conversion_trigger_kind::milestone_failed)
+      throw invalid_input("a " + kind + " trigger names no milestone (only milestone_failed does)",
+                          indexed("triggers", i, "milestone"));
+    for (std::size_t k = 0; k < i; ++k) {
+      const conversion_trigger& e = triggers[k];
+      const bool same_deadline = e.deadline.has_value() == t.deadline.has_value() &&
+                                 (!t.deadline || e.deadline->to_string() == t.deadline->to_string());
+      if (e.kind == t.kind && same_deadline && e.window == t.window && e.milestone == t.milestone)
+        throw invalid_input("the same trigger as " + indexed("triggers", k), indexed("triggers", i));
+    }
   }
   if (principal.formula) principal.formula->validate("principal.formula");
   if (principal.floor) principal.floor->validate("principal.floor");
   if (principal.cap) principal.cap->validate("principal.cap");
   if (debtors.empty()) throw invalid_input("no debtors", "debtors");
-  check_shares(debtors, "debtors", [](const debtor_share& d) -> const std::string& { return d.debtor; });
+  check_shares(debtors, "debtors", "debtor", [](const debtor_share& d) -> const std::string& { return d.debtor; });
   if (!units_to.empty())
-    check_shares(units_to, "units_to", [](const units_recipient& r) -> const std::string& { return r.holder; });
+    check_shares(units_to, "units_to", "holder", [](const units_recipient& r) -> const std::string& { return r.holder; });
   if (!loan.principal.is_zero())
     throw invalid_input("the conversion sets the principal; leave it 0, got " + loan.principal.to_string(),
                         "loan.principal");
@@ -130,7 +152,16 @@ std::size_t trigger_of_reported(const equity_to_debt_terms& terms, const reporte
 }  // namespace
 
 void validate_reported(const equity_to_debt_terms& terms, const std::vector<reported_event>& reported) {
-  for (std::size_t r = 0; r < reported.size(); ++r) (void)trigger_of_reported(terms, reported[r], r);
+  for (std::size_t r = 0; r < reported.size(); ++r) {
+    (void)trigger_of_reported(terms, reported[r], r);
+    for (std::size_t k = 0; k < r; ++k)
+      if (reported[k].kind == reported[r].kind && reported[k].milestone == reported[r].milestone)
+        throw invalid_input(reported[r].kind == conversion_trigger_kind::team_election
+                                ? "the team's election was already reported at " + indexed("reported", k)
+                                : "milestone '" + reported[r].milestone + "' was already reported failed at " +
+                                      indexed("reported", k),
+                            indexed("reported", r));
+  }
 }
 
 std::optional<trigger_event> first_trigger(const equity_to_debt_terms& terms, const repurchase_terms& repurchase,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 namespace stakecalc {
 
@@ -27,14 +28,50 @@ json parse_json_text(std::string_view text, const std::string& source, json_limi
     throw invalid_input("document of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
                             std::to_string(limits.max_bytes),
                         source);
-  // Reject excessive nesting while parsing, before building a deep tree.
+  // Reject excessive nesting while parsing, before building a deep tree. And refuse an object that
+  // names a key twice: nlohmann::json keeps the last value, so {"rate": "0.06", "rate": "0.6"}
+  // would silently drop a term the author wrote. Each open container is a frame: an object's keys
+  // so far and its current key, or an array's current index, which together give the pointer.
+  struct frame {
+    bool object = false;
+    std::unordered_set<std::string> keys;
+    std::string key;
+    std::size_t index = 0;
+  };
+  std::vector<frame> open;
   std::size_t depth = 0;
   bool too_deep = false;
-  json::parser_callback_t guard = [&](int, json::parse_event_t event, json&) {
-    if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) {
-      if (++depth > limits.max_depth) too_deep = true;
-    } else if (event == json::parse_event_t::object_end || event == json::parse_event_t::array_end) {
-      --depth;
+  std::optional<std::pair<std::string, std::string>> duplicate;  // the first key seen twice, and its pointer
+  auto pointer_to = [&open](const std::string& key) {
+    std::string at;
+    for (std::size_t i = 0; i + 1 < open.size(); ++i)
+      at = open[i].object ? json_pointer_join(at, open[i].key) : json_pointer_join(at, open[i].index);
+    return json_pointer_join(at, key);
+  };
+  auto element_done = [&open] {
+    if (!open.empty() && !open.back().object) ++open.back().index;
+  };
+  json::parser_callback_t guard = [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (++depth > limits.max_depth) too_deep = true;
+        open.push_back(frame{event == json::parse_event_t::object_start, {}, {}, 0});
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        --depth;
+        if (!open.empty()) open.pop_back();
+        element_done();
+        break;
+      case json::parse_event_t::key:
+        if (!open.empty() && parsed.is_string()) {
+          frame& f = open.back();
+          f.key = parsed.get<std::string>();
+          if (!f.keys.insert(f.key).second && !duplicate) duplicate.emplace(f.key, pointer_to(f.key));
+        }
+        break;
+      case json::parse_event_t::value: element_done(); break;
     }
     return !too_deep;
   };
@@ -57,6 +94,10 @@ json parse_json_text(std::string_view text, const std::string& source, json_limi
   }
   if (too_deep || depth_of(result) > limits.max_depth)
     throw invalid_input("document nested deeper than " + std::to_string(limits.max_depth) + " levels", source);
+  if (duplicate)
+    throw invalid_input("the key '" + duplicate->first + "' appears twice in one object; the later value would " +
+                            "silently replace the earlier, so write it once",
+                        duplicate->second);
   return result;
 }
 
@@ -137,8 +178,10 @@ const json& object_reader::required(std::string_view key) {
   auto it = value_.find(key);
   if (it == value_.end()) {
     // A typo in a required field's name shows up here first: point at the likely culprit.
+    // Only keys not already read as fields of their own are candidates: "id" is no typo of "kind".
     std::vector<std::string> present;
-    for (const auto& item : value_.items()) present.push_back(item.key());
+    for (const auto& item : value_.items())
+      if (read_.find(item.key()) == read_.end()) present.push_back(item.key());
     std::string message = "missing required field '" + std::string(key) + "'";
     if (auto near = closest_name(key, present)) message += " (found '" + *near + "': a typo?)";
     throw invalid_input(message, at(key));

@@ -236,7 +236,15 @@ public:
   void acquire(const std::string& holder_id, share_class cls, const decimal& units, const money& cost, bool paid_cash,
                const std::vector<share_of>& on_behalf_of, const std::string& field) {
     const holder& h = need_holder(holder_id, field);
-    check_beneficiaries(h, on_behalf_of, field + ".on_behalf_of");
+    // The beneficiaries are the holder's sibling field where the event has one:
+    // "subscriptions[1].on_behalf_of" beside "subscriptions[1].holder", "buyer_on_behalf_of" beside
+    // "buyer"; a contribution's platform holds for its institution (no field of its own).
+    const std::string suffix = ".holder";
+    const bool nested = field.size() > suffix.size() && field.compare(field.size() - suffix.size(), suffix.size(), suffix) == 0;
+    check_beneficiaries(h, on_behalf_of,
+                        nested            ? field.substr(0, field.size() - suffix.size()) + ".on_behalf_of"
+                        : field == "buyer" ? std::string("buyer_on_behalf_of")
+                                           : field + ".on_behalf_of");
     position& p = pos(holder_id, cls);
     std::vector<std::string> keys;
     std::vector<decimal> unit_parts;

@@ -77,6 +77,12 @@ void loan_terms::validate() const {
     throw invalid_input("missing: give the maturity or the number of periods", "maturity");
   if (frequency.length() <= 0) throw invalid_input("must be a positive tenor, got " + frequency.to_string(), "frequency");
   if (rate && *rate <= decimal(-1)) throw invalid_input(rate->to_string() + " is not above -100% (-1)", "rate");
+  // A rate is a fraction a year: 3.85 is 385%, almost surely 3.85% written as a percent. No loan the
+  // library models (the legal cap on private lending is four times the LPR) comes near 100%.
+  if (rate && *rate > decimal(1))
+    throw invalid_input("a rate of " + rate->to_string() + " is " + (*rate * decimal(100)).to_string() +
+                            "% a year; rates are fractions (0.0385 for 3.85%), at most 1",
+                        "rate");
   if (!rate && !floating) throw invalid_input("missing: give a rate, or a benchmark to take it from", "rate");
   if (grace_periods < 0) throw invalid_input("must not be negative, got " + std::to_string(grace_periods), "grace_periods");
   if (instalment && !is_positive(*instalment))

@@ -26,6 +26,12 @@ void fx_table::add(currency base, currency quote, const decimal& rate, const dat
     throw invalid_input("a quote needs two different currencies, got " + std::string(base.code()) + " twice", "fx.quote");
   if (rate.signum() <= 0) throw invalid_input("rate " + rate.to_string() + " must be positive", "fx.rate");
   if (as_of.is_special()) throw invalid_input("not a calendar date", "fx.as_of");
+  // One quote a pair a day (either way round): with two, the rate used would depend on their order.
+  for (const fx_quote& q : quotes_)
+    if (q.as_of == as_of && ((q.base == base && q.quote == quote) || (q.base == quote && q.quote == base)))
+      throw invalid_input("a second " + std::string(q.base.code()) + "/" + std::string(q.quote.code()) + " quote on " +
+                              to_iso(as_of) + " (the first says " + q.rate.to_string() + "); a pair has one quote a day",
+                          "fx.as_of");
   quotes_.push_back(fx_quote{base, quote, rate, as_of, std::move(source)});
 }
 

@@ -153,9 +153,15 @@ const rate_table& rate_tables::at(std::string_view name, const std::string& wher
   if (it != tables_.end()) return it->second;
   if (name == "LPR-1Y") return lpr_table(lpr_tenor::one_year);
   if (name == "LPR-5Y") return lpr_table(lpr_tenor::five_year);
-  std::string known = "LPR-1Y, LPR-5Y";
-  for (const auto& entry : tables_) known += ", " + entry.first;
-  throw invalid_input("no rate table named '" + std::string(name.substr(0, 60)) + "' (known: " + known + ")", where);
+  // The built-in LPR tables once, even when the document brings its own table of that name.
+  std::vector<std::string> names{"LPR-1Y", "LPR-5Y"};
+  for (const auto& entry : tables_)
+    if (entry.first != "LPR-1Y" && entry.first != "LPR-5Y") names.push_back(entry.first);
+  std::string known;
+  for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+  std::string message = "no rate table named '" + std::string(name.substr(0, 60)) + "' (known: " + known + ")";
+  if (auto near = closest_name(name, names)) message += "; did you mean '" + *near + "'?";
+  throw invalid_input(message, where);
 }
 
 // ---- the built-in LPR --------------------------------------------------------------------------

@@ -101,7 +101,7 @@ struct equity_to_debt_terms {
 };
 
 // Reported events the terms can act on: a failed milestone the triggers name, an election the
-// triggers allow, on a calendar date. invalid_input naming "reported[1].milestone" (with the
+// triggers allow, on a calendar date, each reported once. invalid_input naming "reported[1].milestone" (with the
 // milestones the terms do name) or "reported[0].kind" (deadlines and missed minimums are found
 // from the plan, not reported); domain_rule_error for an election the terms do not allow.
 void validate_reported(const equity_to_debt_terms& terms, const std::vector<reported_event>& reported);

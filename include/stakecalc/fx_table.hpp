@@ -45,7 +45,8 @@ struct fx_conversion {
 
 class fx_table {
 public:
-  // Adds a quote; the rate must be positive and the currencies different.
+  // Adds a quote; the rate must be positive, the currencies different, and the pair (either way
+  // round) not already quoted that day.
   void add(currency base, currency quote, const decimal& rate, const date& as_of, std::string source = {});
   const std::vector<fx_quote>& quotes() const { return quotes_; }
 

@@ -30,7 +30,8 @@ struct json_limits {
 };
 
 // Parses text into JSON; a syntax error names the source and the byte offset, an oversize or
-// overdeep document is refused before it is built.
+// overdeep document is refused before it is built, and a key written twice in one object is
+// refused at its JSON pointer (JSON parsers keep one of the two values without a word).
 json parse_json_text(std::string_view text, const std::string& source = "document", json_limits limits = {});
 // Reads and parses a file (invalid_input when it cannot be read).
 json read_json_file(const std::string& path, json_limits limits = {});

@@ -318,7 +318,7 @@ TEST(LedgerRound, PricePerUnitPreferredAndErrors) {
                                 "event[2].investments[1].holder: financing_round: unknown holder 'ghost'");
   expect_refused<invalid_input>(
       l, ev("2021-03-01", financing_round{"j", "b", std::nullopt, usd("3.00"), {{"plat", usd("300.00"), {}}}}),
-      "event[2].investments[0].holder.on_behalf_of: financing_round: platform 'plat' must name the institutions");
+      "event[2].investments[0].on_behalf_of: financing_round: platform 'plat' must name the institutions");
 }
 
 // ---- transfers --------------------------------------------------------------------------------
@@ -390,7 +390,7 @@ TEST(LedgerTransfer, RefusedTransfersLeaveTheLedgerUnchanged) {
   l.add_holder(make_holder("hfut", holder_kind::institution));
   expect_refused<domain_rule_error>(
       l, ev("2021-01-01", transfer{"qlab", "li", "plat", d("5"), cny("1.00"), share_class::common, {{"hfut", ratio(1)}}}),
-      "event[2].buyer.on_behalf_of[0]: transfer: platform 'plat' does not hold on behalf of 'hfut'");
+      "event[2].buyer_on_behalf_of[0]: transfer: platform 'plat' does not hold on behalf of 'hfut'");
 }
 
 // ---- repurchase, capital reduction, split, dividend, exit -------------------------------------------
