@@ -11,8 +11,10 @@
 // steps in Python's decimal module, independently of this code.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <atomic>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -210,35 +212,44 @@ TEST(Sweep, SameRowsWhateverTheThreadsAndChunks) {
     }
 }
 
+// What differs between a sweep row and the same scenario evaluated on its own, twice over: by
+// evaluate_scenario, and straight from the exit-path API on make_scenario_case's deal and paths
+// (every number of every path, or the same failure). Empty when nothing does.
+std::string difference_from_single_evaluation(const sweep_spec& spec, const sweep_scenario& scenario,
+                                              const sweep_row& row) {
+  std::ostringstream out;
+  if (!(row == evaluate_scenario(spec, scenario, row.index))) out << "evaluate_scenario differs; ";
+  const scenario_case c = make_scenario_case(spec, scenario);
+  if (!(c.inputs == row.inputs)) out << "inputs differ; ";
+  if (c.paths.size() != row.paths.size()) return out.str() + "path count differs";
+  for (std::size_t p = 0; p < c.paths.size(); ++p) {
+    const sweep_path_result& cell = row.paths[p];
+    try {
+      const exit_path_result x = evaluate_exit_path(c.deal, c.paths[p]);
+      if (!cell.ok()) {
+        out << "path " << p << " failed in the sweep only: " << cell.failure->message << "; ";
+        continue;
+      }
+      if (cell.fund_irr != x.fund_irr || cell.fund_multiple != x.fund_multiple ||
+          cell.cash_recovered != x.cash_recovered || cell.grant_equivalent != x.grant_equivalent.value ||
+          cell.grant_equivalent_share != x.grant_equivalent.of_investment || cell.team_cost != x.team_cost ||
+          cell.fund_units_left != x.fund_units_left || cell.team_ownership != x.team_ownership)
+        out << "path " << p << " numbers differ; ";
+    } catch (const error& e) {
+      if (cell.ok() || cell.failure->message != std::string(e.what()))
+        out << "path " << p << " failed alone (" << e.what() << ") but not so in the sweep; ";
+    }
+  }
+  return out.str();
+}
+
 TEST(Sweep, EveryRowEqualsTheSingleEvaluation) {
   const sweep_spec spec = the_spec();
   const scenario_grid grid = the_grid();
   const std::vector<sweep_row> rows = run_sweep(spec, grid, on_threads(2, 3));
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    EXPECT_TRUE(rows[i] == evaluate_scenario(spec, grid.at(i), i)) << "row " << i;
-    // And the same numbers straight from the exit-path API.
-    const scenario_case c = make_scenario_case(spec, grid.at(i));
-    ASSERT_EQ(c.paths.size(), 4u);
-    EXPECT_EQ(c.inputs, rows[i].inputs);
-    for (std::size_t p = 0; p < c.paths.size(); ++p) {
-      const sweep_path_result& cell = rows[i].paths[p];
-      try {
-        const exit_path_result x = evaluate_exit_path(c.deal, c.paths[p]);
-        ASSERT_TRUE(cell.ok()) << "row " << i << " path " << p;
-        EXPECT_EQ(cell.fund_irr, x.fund_irr);
-        EXPECT_EQ(cell.fund_multiple, x.fund_multiple);
-        EXPECT_EQ(cell.cash_recovered, x.cash_recovered);
-        EXPECT_EQ(cell.grant_equivalent, x.grant_equivalent.value);
-        EXPECT_EQ(cell.grant_equivalent_share, x.grant_equivalent.of_investment);
-        EXPECT_EQ(cell.team_cost, x.team_cost);
-        EXPECT_EQ(cell.fund_units_left, x.fund_units_left);
-        EXPECT_EQ(cell.team_ownership, x.team_ownership);
-      } catch (const error& e) {
-        ASSERT_FALSE(cell.ok()) << "row " << i << " path " << p << ": " << e.what();
-        EXPECT_EQ(cell.failure->message, std::string(e.what()));
-      }
-    }
-  }
+  ASSERT_EQ(rows.size(), 24u);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    EXPECT_EQ(difference_from_single_evaluation(spec, grid.at(i), rows[i]), "") << "row " << i;
   // The rate axis really reaches the price: 5% instead of 2% over two years on half the stake.
   const scenario_case c = make_scenario_case(spec, grid.at(10));
   const auto& price = std::get<pricing::simple_interest>(c.deal.repurchase.windows[0].price.get());
@@ -432,6 +443,35 @@ TEST(Sweep, BadInputIsRefusedBeforeAnyWork) {
   expect_error<invalid_input>([] { (void)parse_sweep_path("ipo"); }, "paths", "unknown exit path 'ipo'");
   EXPECT_EQ(parse_sweep_path("Write-Off"), sweep_path::write_off);
   EXPECT_EQ(parse_sweep_rate("LOAN"), sweep_rate::loan);
+}
+
+// ---- property: sweep rows equal single evaluations ----------------------------------------------
+
+// A generated grid (1-3 exit dates from half a year to eight years, 1-3 valuations, 0-2 price
+// rates, 1-3 proportions including 0 and the whole stake), swept on 1 or 2 threads in chunks of
+// 1-7: every row is the single evaluation of its scenario. Some scenarios fail (a conversion
+// with nothing left, a date beyond a window); those must fail alike.
+RC_GTEST_PROP(SweepProperties, RowsEqualSingleEvaluations, ()) {
+  const sweep_spec spec = the_spec();
+  scenario_grid grid;
+  const int exits = *rc::gen::inRange(1, 4);
+  for (int i = 0; i < exits; ++i) grid.exit_on.emplace_back(tenor(*rc::gen::inRange(6, 97), time_unit::months));
+  const int valuations = *rc::gen::inRange(1, 4);
+  for (int i = 0; i < valuations; ++i)
+    grid.valuation.push_back(decimal::from_parts(*rc::gen::inRange<std::int64_t>(100, 5000000000), 2));
+  const int rates = *rc::gen::inRange(0, 3);
+  for (int i = 0; i < rates; ++i) grid.rate.push_back(decimal::from_parts(*rc::gen::inRange<std::int64_t>(0, 2001), 4));
+  const int proportions = *rc::gen::inRange(1, 4);
+  for (int i = 0; i < proportions; ++i) grid.proportion.emplace_back(*rc::gen::inRange(0, 9), 8);
+  const unsigned threads = static_cast<unsigned>(*rc::gen::inRange(1, 3));
+  const std::size_t chunk = static_cast<std::size_t>(*rc::gen::inRange(1, 8));
+  const std::vector<sweep_row> rows = run_sweep(spec, grid, on_threads(threads, chunk));
+  RC_ASSERT(rows.size() == grid.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    RC_ASSERT(rows[i].index == i);
+    const std::string difference = difference_from_single_evaluation(spec, grid.at(i), rows[i]);
+    RC_ASSERT(difference == "");
+  }
 }
 
 }  // namespace
