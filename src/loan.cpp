@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "stakecalc/cash_flow.hpp"
+#include "stakecalc/detail/quad.hpp"
 #include "stakecalc/lpr.hpp"
 #include "stakecalc/money.hpp"
 #include "stakecalc/schedule.hpp"
@@ -38,9 +39,22 @@ ratio min_ratio(const ratio& a, const ratio& b) { return a < b ? a : b; }
 ratio monthly_fraction(const date& a, const date& b) {
   if (a == b) return ratio(0);
   if (b < a) return -monthly_fraction(b, a);
-  long months = 12L * (static_cast<long>(b.year()) - static_cast<long>(a.year())) +
-                (static_cast<long>(b.month()) - static_cast<long>(a.month()));
-  if (is_end_of_month(a) && is_end_of_month(b)) return ratio(months, 12);
+  // Each of date's year(), month() and day() converts the day number to a calendar date again;
+  // one conversion per date here (this runs twice per period of every loan on a monthly basis).
+  const auto ya = a.year_month_day(), yb = b.year_month_day();
+  long months = 12L * (static_cast<long>(yb.year) - static_cast<long>(ya.year)) +
+                (static_cast<long>(yb.month) - static_cast<long>(ya.month));
+  const int day_a = ya.day, day_b = yb.day;
+  const bool a_month_end = day_a == days_in_month(ya.year, ya.month);
+  const bool b_month_end = day_b == days_in_month(yb.year, yb.month);
+  if (a_month_end && b_month_end) return ratio(months, 12);
+  if (day_a <= 28) {
+    // a's day exists in every month, so a + k months is that day k months on, never clamped: the
+    // whole months end on a's day in b's month, or in the month before when b's day is earlier.
+    if (day_a <= day_b) return ratio(months, 12) + ratio(day_b - day_a, 360);
+    --months;  // >= 1: b is in a later month than a
+    return ratio(months, 12) + ratio(days_between(add_months(a, months), b), 360);
+  }
   while (months > 0 && add_months(a, months) > b) --months;
   const date whole = add_months(a, months);
   return ratio(months, 12) + ratio(days_between(whole, b), 360);
@@ -508,6 +522,60 @@ private:
     return scale * ratio(p_num, p_den + t_num);
   }
 
+  // The annuity rounded as the contract rounds it (places_ set). The exact annuity is a fraction
+  // of some 1,500 digits for 360 monthly periods, and reducing it was most of a loan's cost; but
+  // only its rounding to the minor unit is kept. So it is first computed in quad precision (113-bit
+  // significand) with a bound on the error; when the scaled value is farther than that bound from
+  // every point where the rounding could change (the integers for directed modes, the halves too
+  // for half modes), the quad value's rounding is the exact value's. Otherwise (a near tie, a
+  // negative or huge value, a big rational input) the exact computation decides, as before.
+  ratio rounded_annuity(const loan_state& s, const moment& on, loan_event_type type, const date& at) const {
+    if (!places_ || *places_ < 0 || *places_ > 18 || *t_.rounding_mode == rounding::unnecessary)
+      return rounded(annuity(s, on, type, at));
+    const moment end = t_.amortization_end.value_or(maturity_);
+    std::vector<date> dates;
+    for (const moment& m : principal_dates(true, end)) {
+      planned_event p = adjusted(loan_event_type::principal, m);
+      if (before(on, type, p.on, loan_event_type::principal)) dates.push_back(p.accrual);
+    }
+    if (dates.empty() || !s.rate.is_small()) return rounded(annuity(s, on, type, at));
+    using detail::quad;
+    // product and tail as in annuity(), each step one rounding of relative size <= u = 2^-113.
+    quad product = 1, tail = 0;
+    for (std::size_t i = dates.size() - 1; i >= 1; --i) {
+      const ratio growth = ratio(1) + s.rate * period_fraction(dates[i - 1], dates[i]);
+      if (!growth.is_small() || growth.signum() <= 0) return rounded(annuity(s, on, type, at));
+      product *= detail::to_quad(growth);
+      tail += product;
+    }
+    const ratio scale = s.notional + s.accrued + fraction(s, at, dates.front()) * s.rate * s.notional;
+    if (!scale.is_small() || scale.signum() <= 0) return rounded(annuity(s, on, type, at));
+    const quad x = detail::to_quad(scale) * product / (1 + tail) * detail::quad_pow10(*places_);
+    // Every factor and sum above is positive, so the relative errors add: at most 3 per period
+    // (growth, product, tail) and a few for the rest; (4n + 64) u is a safe margin.
+    const quad margin = x * static_cast<quad>(4 * dates.size() + 64) / detail::quad_ldexp(1, 113) + detail::quad_ldexp(1, -100);
+    if (!(x > 1) || x > detail::quad_ldexp(1, 62)) return rounded(annuity(s, on, type, at));
+    const auto whole = static_cast<std::int64_t>(x);  // floor, x > 0
+    const quad part = x - static_cast<quad>(whole);
+    const bool half_mode = *t_.rounding_mode == rounding::half_up || *t_.rounding_mode == rounding::half_down ||
+                           *t_.rounding_mode == rounding::half_even;
+    const quad half = static_cast<quad>(1) / 2;
+    if (part <= margin || part >= 1 - margin || (half_mode && detail::quad_abs(part - half) <= margin))
+      return rounded(annuity(s, on, type, at));
+    bool up = false;
+    switch (*t_.rounding_mode) {
+      case rounding::up:
+      case rounding::ceiling: up = true; break;
+      case rounding::down:
+      case rounding::floor: up = false; break;
+      case rounding::half_up:
+      case rounding::half_down:
+      case rounding::half_even: up = part > half; break;
+      case rounding::unnecessary: return rounded(annuity(s, on, type, at));
+    }
+    return ratio(decimal::from_parts(whole + (up ? 1 : 0), *places_));
+  }
+
   // Principal dates still to come after (on, type), to maturity, counting maturity itself.
   std::size_t remaining_principal_dates(const moment& on, loan_event_type type) const {
     std::size_t n = 0;
@@ -567,7 +635,7 @@ private:
           e.payoff = -(principal + ratio(t_.premium_discount));
           e.principal = -principal;
           if (fix_instalment_at_start_ && t_.repayment == repayment_type::annuity)
-            s.instalment = rounded(annuity(s, p.on, p.type, p.accrual));
+            s.instalment = rounded_annuity(s, p.on, p.type, p.accrual);
           break;
         }
         case T::interest: {
@@ -619,7 +687,7 @@ private:
           if (!t_.base.fixed_amount) s.base = s.notional;
           if (pp.effect == prepayment_effect::keep_term) {
             if (t_.repayment == repayment_type::annuity) {
-              s.instalment = rounded(annuity(s, p.on, p.type, p.accrual));
+              s.instalment = rounded_annuity(s, p.on, p.type, p.accrual);
             } else if (t_.repayment == repayment_type::equal_principal) {
               std::size_t n = remaining_principal_dates(p.on, p.type);
               s.instalment = rounded(s.notional / ratio(static_cast<long>(std::max<std::size_t>(n, 1))));
@@ -647,7 +715,7 @@ private:
         }
         case T::instalment_fixing: {
           accrue();
-          s.instalment = rounded(annuity(s, p.on, p.type, p.accrual));
+          s.instalment = rounded_annuity(s, p.on, p.type, p.accrual);
           break;
         }
         case T::scaling: {

@@ -161,6 +161,13 @@ public:
     return ratio(n) / ratio(d);
   }
 
+  // The 64-bit representation, when the value has one (no big rational behind it): the
+  // numerator and the positive denominator in lowest terms. For fast paths that must not build a
+  // big_int only to read two machine words.
+  bool is_small() const noexcept { return !big_; }
+  std::int64_t small_numerator() const noexcept { return num_; }
+  std::int64_t small_denominator() const noexcept { return den_; }
+
   big_int numerator() const { return big_ ? boost::multiprecision::numerator(*big_) : big_int(num_); }
   big_int denominator() const { return big_ ? boost::multiprecision::denominator(*big_) : big_int(den_); }
   big_rational value() const { return big_ ? *big_ : big_rational(big_int(num_), big_int(den_)); }

@@ -13,6 +13,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include <string>
 #include <typeinfo>
 #include <vector>
@@ -587,6 +589,56 @@ TEST(LoanInput, ErrorsNameTheFieldAndTheValue) {
   expect_error<invalid_input>(build(benchmark), "benchmark", "SHIBOR-3M");
   EXPECT_THROW(parse_repayment_type("BALLOON"), invalid_input);
   EXPECT_EQ(parse_repayment_type("等额本息"), repayment_type::annuity);
+}
+
+// ---- property: the annuity instalment is the exact one, rounded once ----------------------------
+
+// An annuity on the monthly basis (the monthly rate is the annual rate / 12, every period alike)
+// pays P m / (1 - (1 + m)^-n), rounded to the fen with the contract's mode. The test derives it
+// with Boost's exact rationals (the 360th power of 1 + m has ~1,500 digits) and compares the first
+// row's payment: the engine computes it in quad precision and falls back to exact arithmetic only
+// near a rounding boundary, so this checks that shortcut against the definition. Rates and
+// principals are drawn so that some land near half-fen ties too (whole-fen principals, rates in
+// hundredths of a basis point).
+RC_GTEST_PROP(LoanProperties, AnnuityInstalmentIsTheExactOneRoundedOnce, ()) {
+  using exact = boost::multiprecision::cpp_rational;
+  using whole = boost::multiprecision::cpp_int;
+  const std::int64_t cents = *rc::gen::inRange<std::int64_t>(100, 100000000000);
+  const std::int64_t rate_e6 = *rc::gen::inRange<std::int64_t>(1, 240001);  // 0.0001% .. 24%
+  const int periods = *rc::gen::element(12, 36, 60, 120, 240, 360);
+  const int mode = *rc::gen::inRange(0, 7);  // every mode but UNNECESSARY
+  loan_terms t;
+  t.principal = decimal::from_parts(cents, 2);
+  t.rate = decimal::from_parts(rate_e6, 6);
+  t.start = d("2021-01-31");
+  t.periods = periods;
+  t.repayment = repayment_type::annuity;
+  t.basis = interest_basis::monthly;
+  t.rounding_mode = static_cast<rounding>(mode);
+  const std::vector<loan_schedule_row> rows = loan(t).schedule();
+  RC_ASSERT(!rows.empty());
+
+  const exact m = exact(rate_e6, 1000000) / 12;
+  exact growth = 1;
+  for (int i = 0; i < periods; ++i) growth *= 1 + m;
+  const exact instalment = exact(cents, 100) * m * growth / (growth - 1);  // P m / (1 - (1 + m)^-n)
+  const exact fen = instalment * 100;
+  const whole below = numerator(fen) / denominator(fen);  // positive: floor
+  const exact part = fen - exact(below);
+  whole rounded = below;
+  switch (static_cast<rounding>(mode)) {
+    case rounding::up:
+    case rounding::ceiling: rounded += part > 0 ? 1 : 0; break;
+    case rounding::down:
+    case rounding::floor: break;
+    case rounding::half_up: rounded += part >= exact(1, 2) ? 1 : 0; break;
+    case rounding::half_down: rounded += part > exact(1, 2) ? 1 : 0; break;
+    case rounding::half_even:
+      rounded += (part > exact(1, 2) || (part == exact(1, 2) && (below & 1) != 0)) ? 1 : 0;
+      break;
+    case rounding::unnecessary: break;
+  }
+  RC_ASSERT(rows.front().payment == decimal::from_parts(static_cast<std::int64_t>(rounded), 2));
 }
 
 }  // namespace

@@ -75,7 +75,11 @@ inline quad to_quad(const decimal& d) {
   quad c = d.is_small() ? static_cast<quad>(d.small_coefficient()) : quad_from_big(d.coefficient());
   return d.scale() == 0 ? c : c / quad_pow10(d.scale());
 }
-inline quad to_quad(const ratio& r) { return quad_from_big(r.numerator()) / quad_from_big(r.denominator()); }
+// The nearest quad to r, or to within 3 roundings for a big rational (each part, then the quotient).
+inline quad to_quad(const ratio& r) {
+  if (r.is_small()) return static_cast<quad>(r.small_numerator()) / static_cast<quad>(r.small_denominator());
+  return quad_from_big(r.numerator()) / quad_from_big(r.denominator());
+}
 
 // x rounded half-even to `digits` significant digits (1..33), trailing zeros removed: the one
 // rounding of an irrational result. `what` names the quantity in the error for a non-finite x.
