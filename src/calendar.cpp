@@ -2,6 +2,7 @@
 #include "stakecalc/calendar.hpp"
 
 #include "stakecalc/detail/name_key.hpp"
+#include "stakecalc/json_reader.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -156,7 +157,12 @@ calendar calendar::from_json(const nlohmann::json& j, const std::string& pointer
         int found = -1;
         for (int k = 0; k < 7; ++k)
           if (s == weekday_names[k] || (s.size() == 3 && std::string(weekday_names[k]).compare(0, 3, s) == 0)) found = k;
-        if (found < 0) throw invalid_input("unknown weekday '" + w[i].get<std::string>() + "'", where);
+        if (found < 0) {
+          std::string message = "unknown weekday '" + w[i].get<std::string>() + "' (monday .. sunday, or 0 .. 6)";
+          if (auto near = closest_name(s, std::vector<std::string>(weekday_names, weekday_names + 7)))
+            message += "; did you mean '" + *near + "'?";
+          throw invalid_input(message, where);
+        }
         weekend.push_back(found);
       } else {
         throw invalid_input("a weekday is a number 0 (monday) .. 6 (sunday) or a name", where);

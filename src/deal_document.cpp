@@ -193,26 +193,41 @@ E choose(const json& v, const std::string& at, const char* what, std::initialize
 // A name the library parses (with its aliases), which a document must write canonically so that
 // it has one spelling and to_json reproduces it.
 template <class E, class Parse, class Name>
-E canonical(const json& v, const std::string& at, Parse parse, Name name_of) {
+E canonical(const json& v, const std::string& at, Parse parse, Name name_of, const std::vector<std::string>& names = {}) {
   const std::string text = string_from_json(v, at);
-  E e = parse(text, at);
+  std::optional<E> parsed;
+  try {
+    parsed.emplace(parse(text, at));
+  } catch (const invalid_input& refused) {
+    // The library's parsers list what they accept; add the nearest, as the document's own
+    // closed sets do ("HALF_EVN": did you mean 'HALF_EVEN'?).
+    const auto near = closest_name(text, names);
+    if (!near) throw;
+    throw invalid_input(detail::bare_message(refused) + "; did you mean '" + *near + "'?", at);
+  }
+  E e = std::move(*parsed);
   const std::string name(name_of(e));
   if (text != name) throw invalid_input("write \"" + name + "\" for " + quote_json(v) + " (the canonical spelling)", at);
   return e;
 }
 
+template <std::size_t N>
+std::vector<std::string> names_of(const std::array<std::string_view, N>& names) {
+  return {names.begin(), names.end()};
+}
+
 rounding rounding_value(const json& v, const std::string& at) {
   return canonical<rounding>(v, at, [](std::string_view t, const std::string& w) { return parse_rounding(t, w); },
-                             [](rounding m) { return to_string(m); });
+                             [](rounding m) { return to_string(m); }, names_of(rounding_names));
 }
 day_counter day_count_value(const json& v, const std::string& at) {
   return canonical<day_counter>(v, at, [](std::string_view t, const std::string& w) { return day_counter::parse(t, w); },
-                                [](const day_counter& d) { return std::string(d.name()); });
+                                [](const day_counter& d) { return std::string(d.name()); }, names_of(day_count_names));
 }
 business_day_convention convention_value(const json& v, const std::string& at) {
   return canonical<business_day_convention>(
       v, at, [](std::string_view t, const std::string& w) { return parse_business_day_convention(t, w); },
-      [](business_day_convention c) { return to_string(c); });
+      [](business_day_convention c) { return to_string(c); }, names_of(business_day_convention_names));
 }
 share_class class_value(reader& r, std::string_view key) {
   const json* v = r.r.optional(key);
@@ -359,7 +374,7 @@ loan_terms read_loan(reader& r, bool is_template, const std::vector<calendar>& c
   if (const json* v = r.r.optional("repayment"))
     t.repayment = canonical<repayment_type>(
         *v, r.at("repayment"), [](std::string_view s, const std::string& w) { return parse_repayment_type(s, w); },
-        [](repayment_type x) { return to_string(x); });
+        [](repayment_type x) { return to_string(x); }, names_of(repayment_type_names));
   if (auto f = r.r.optional_string("frequency")) t.frequency = tenor::parse(*f, r.at("frequency"));
   if (const json* v = r.r.optional("stub"))
     t.stub = canonical<stub_rule>(*v, r.at("stub"), [](std::string_view s, const std::string& w) { return stub_rule::parse(s, w); },

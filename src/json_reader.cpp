@@ -1,5 +1,7 @@
 #include "stakecalc/json_reader.hpp"
 
+#include "stakecalc/detail/name_key.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -148,8 +150,10 @@ std::optional<std::string> closest_name(std::string_view word, const std::vector
   };
   std::optional<std::string> best;
   std::size_t best_distance = 0;
+  // Case is ignored: "AT_COST" is one step from nowhere but plainly means "at_cost".
+  const std::string lower_word = detail::lower_case(word);
   for (const auto& c : candidates) {
-    std::size_t d = distance(word, c);
+    std::size_t d = distance(lower_word, detail::lower_case(c));
     if (!best || d < best_distance) {
       best = c;
       best_distance = d;

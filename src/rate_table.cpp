@@ -48,8 +48,11 @@ rate_table rate_table::from_json(const nlohmann::json& j, const std::string& poi
   std::string name = r.string("name");
   if (name.empty()) throw invalid_input("a rate table needs a name", r.at("name"));
   std::string unit = r.optional_string("unit").value_or("fraction");
-  if (unit != "fraction" && unit != "percent")
-    throw invalid_input("unknown unit '" + unit + "' (expected \"fraction\" or \"percent\")", r.at("unit"));
+  if (unit != "fraction" && unit != "percent") {
+    std::string message = "unknown unit '" + unit + "' (expected \"fraction\" or \"percent\")";
+    if (auto near = closest_name(unit, {"fraction", "percent"})) message += "; did you mean '" + *near + "'?";
+    throw invalid_input(message, r.at("unit"));
+  }
   std::vector<rate_fixing> fixings;
   const json* list = r.optional("fixings");
   const std::string list_at = r.at("fixings");
