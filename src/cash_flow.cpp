@@ -7,6 +7,8 @@
 #include <numeric>
 #include <utility>
 
+#include <boost/multiprecision/cpp_bin_float.hpp>
+
 #include "stakecalc/detail/quad.hpp"
 
 namespace stakecalc {
@@ -20,6 +22,9 @@ void check_digits(int digits, const std::string& where) {
 
 namespace {
 
+// The precision of the last-resort root polishing (polish_root_precisely).
+using precise = boost::multiprecision::number<boost::multiprecision::cpp_bin_float<100>, boost::multiprecision::et_off>;
+
 // sum_i a_i e^(-t_i x), x = ln(1 + r), prepared for evaluation at many x. Every evaluation is
 // scaled by e^(t_ref x) with t_ref the smallest time when x >= 0 and the largest when x < 0, so
 // that no exponent is positive and nothing overflows; the scale is positive, so signs and the
@@ -28,7 +33,7 @@ class exponential_sum {
 public:
   // Times n_i / denominator (whole days over 365, periods over 1): the fast, common case.
   exponential_sum(const std::vector<decimal>& amounts, std::vector<std::int64_t> n, std::int64_t denominator)
-      : integral_(true), denominator_(denominator), n_(std::move(n)) {
+      : amounts_(&amounts), integral_(true), denominator_(denominator), n_(std::move(n)) {
     set_amounts(amounts);
     for (std::int64_t v : n_) t_d_.push_back(static_cast<double>(v) / static_cast<double>(denominator_));
     finish();
@@ -36,7 +41,8 @@ public:
 
   // Exact times of any kind; whole powers are still used when the times have a small common
   // denominator.
-  exponential_sum(const std::vector<decimal>& amounts, const std::vector<ratio>& times) {
+  exponential_sum(const std::vector<decimal>& amounts, const std::vector<ratio>& times)
+      : amounts_(&amounts), times_(&times) {
     set_amounts(amounts);
     for (const ratio& t : times) t_d_.push_back(static_cast<double>(to_quad(t)));
     big_int denominator = 1;
@@ -130,6 +136,30 @@ public:
     return {f, df / static_cast<quad>(denominator_)};
   }
 
+  // {f, f'} at x in 100-digit binary floating point, from the exact amounts and times, scaled as
+  // eval does. For the rare roots quad cannot settle: when the flows nearly cancel (7,162,000,000
+  // out and back with a few hundred between them), quad's rounding noise of ~1e-34 of the largest
+  // term can exceed 1e-28 of the root.
+  std::pair<precise, precise> eval_precise(const precise& x) const {
+    const std::size_t count = amounts_->size();
+    std::vector<precise> t(count);
+    for (std::size_t i = 0; i < count; ++i)
+      t[i] = integral_ ? precise(n_[i]) / precise(denominator_)
+                       : precise((*times_)[i].numerator()) / precise((*times_)[i].denominator());
+    precise t_ref = t[0];
+    for (const precise& v : t) t_ref = x >= 0 ? (v < t_ref ? v : t_ref) : (v > t_ref ? v : t_ref);
+    precise f = 0, df = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const decimal& a = (*amounts_)[i];
+      const precise amount = precise(a.coefficient()) / boost::multiprecision::pow(precise(10), a.scale());
+      const precise dt = t[i] - t_ref;
+      const precise term = amount * exp(-dt * x);
+      f += term;
+      df -= dt * term;
+    }
+    return {f, df};
+  }
+
 private:
   void set_amounts(const std::vector<decimal>& amounts) {
     a_q_.reserve(amounts.size());
@@ -156,6 +186,8 @@ private:
   std::size_t t_max_index() const { return static_cast<std::size_t>(std::max_element(t_q_.begin(), t_q_.end()) - t_q_.begin()); }
   quad to_quad_time(std::size_t i) const { return t_q_[i]; }
 
+  const std::vector<decimal>* amounts_ = nullptr;  // the caller's, alive while the sum is
+  const std::vector<ratio>* times_ = nullptr;      // exact times when not integral
   std::vector<quad> a_q_, t_q_;
   std::vector<double> a_d_, t_d_;
   double t_min_ = 0, t_max_ = 0;
@@ -214,6 +246,25 @@ void check_root_inputs(const std::vector<decimal>& amounts, std::size_t times, c
                       where);
 }
 
+// Newton steps at 100 digits from the double root, when quad's could not settle (see
+// eval_precise): each step costs ~n exponentials at 100 digits, microseconds, and only these rare
+// flows pay it. The root leaves as the nearest quad (two doubles' worth of it is plenty).
+quad polish_root_precisely(const exponential_sum& sum, double x0, const std::string& where) {
+  precise x = x0;
+  for (int i = 0; i < 60; ++i) {
+    const auto [f, df] = sum.eval_precise(x);
+    if (f == 0) break;
+    if (df == 0) throw no_solution("the rate iteration did not converge (a flat present value at the root)", where);
+    const precise dx = f / df;
+    x -= dx;
+    if (abs(dx) <= abs(x) * precise("1e-60") || abs(dx) < precise("1e-90")) break;
+    if (i == 59) throw no_solution("the rate iteration did not converge to 28 significant digits", where);
+  }
+  const double hi = static_cast<double>(x);
+  const double lo = static_cast<double>(x - precise(hi));
+  return static_cast<quad>(hi) + static_cast<quad>(lo);
+}
+
 decimal solve(const exponential_sum& sum, const decimal& guess, int digits, const std::string& where) {
   if (sum.t_min() == sum.t_max())
     throw no_solution("all flows fall on one date: no rate, or every rate, makes them worth zero", where);
@@ -223,7 +274,12 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
   if (!found)
     throw no_solution("no rate between -100% and e^40 - 1 makes the present value change sign", where);
   double x = refine_root([&](double v) { return sum.eval(v); }, *found);
-  quad root = polish_root([&](quad v) { return sum.eval(v); }, x, where);
+  quad root = 0;
+  try {
+    root = polish_root([&](quad v) { return sum.eval(v); }, x, where);
+  } catch (const no_solution&) {
+    root = polish_root_precisely(sum, x, where);
+  }
   return to_decimal(quad_expm1(root), digits, where);
 }
 

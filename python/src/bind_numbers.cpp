@@ -19,6 +19,12 @@ money as_money(py::handle value, const char* field) {
   return value.cast<money>();
 }
 
+// A number of decimal places: a Python int only (a Decimal or Fraction must not be truncated to one
+// silently), within the scales a decimal can have.
+int places_arg(py::handle places) {
+  return static_cast<int>(to_int(places, "places", -decimal::max_scale, decimal::max_scale));
+}
+
 std::string money_repr(const money& m) {
   return "Money('" + m.amount().to_string() + "', '" + std::string(m.currency().code()) + "')";
 }
@@ -40,21 +46,22 @@ void bind_numbers(py::module_& m) {
 
   m.def(
       "round",
-      [](py::handle value, int places, py::handle mode) {
-        return from_decimal(to_decimal(value, "value").rounded(places, to_rounding(mode)));
+      [](py::handle value, py::handle places, py::handle mode) {
+        return from_decimal(to_decimal(value, "value").rounded(places_arg(places), to_rounding(mode)));
       },
       py::arg("value"), py::arg("places"), py::arg("mode") = "HALF_UP",
       "Round a Decimal, int or str to `places` digits after the point under a named mode; returns Decimal.");
   m.def(
       "divide",
-      [](py::handle a, py::handle b, int places, py::handle mode) {
-        return from_decimal(divide(to_decimal(a, "a"), to_decimal(b, "b"), places, to_rounding(mode)));
+      [](py::handle a, py::handle b, py::handle places, py::handle mode) {
+        return from_decimal(divide(to_decimal(a, "a"), to_decimal(b, "b"), places_arg(places), to_rounding(mode)));
       },
       py::arg("a"), py::arg("b"), py::arg("places"), py::arg("mode") = "HALF_UP",
       "a / b rounded once to `places` digits after the point; returns Decimal.");
   m.def(
       "allocate",
-      [](py::handle total, const py::sequence& weights, int places) {
+      [](py::handle total, const py::sequence& weights, py::handle places_value) {
+        const int places = places_arg(places_value);
         std::vector<decimal> w;
         for (std::size_t i = 0; i < weights.size(); ++i)
           w.push_back(to_decimal(weights[i], "weights[" + std::to_string(i) + "]"));

@@ -123,9 +123,16 @@ void bind_time(py::module_& m) {
           py::arg("a"), py::arg("b"), py::kw_only(), py::arg("include_first") = true, py::arg("include_last") = false,
           "Business days from a to b, counting a and not b by default (negative when b is earlier).")
       .def(
-          "holidays", [](const calendar& c, int year) { return from_dates(c.holidays(year)); }, py::arg("year"))
+          "holidays",
+          [](const calendar& c, py::handle year) {
+            return from_dates(c.holidays(static_cast<int>(to_int(year, "year", 1400, 9999))));
+          },
+          py::arg("year"))
       .def(
-          "working_days", [](const calendar& c, int year) { return from_dates(c.working_days(year)); },
+          "working_days",
+          [](const calendar& c, py::handle year) {
+            return from_dates(c.working_days(static_cast<int>(to_int(year, "year", 1400, 9999))));
+          },
           py::arg("year"))
       .def(
           "with_holidays",

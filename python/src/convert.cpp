@@ -56,7 +56,16 @@ py::object from_decimal(const decimal& value) { return decimal_class()(value.to_
 py::object from_big_int(const big_int& value) {
   if (value >= detail::int64_min_big() && value <= detail::int64_max_big())
     return py::int_(static_cast<long long>(value));
-  return py::reinterpret_steal<py::object>(PyLong_FromString(value.str().c_str(), nullptr, 10));
+  // In hexadecimal: Python limits decimal int<->str conversions to 4,300 digits (CVE-2020-10735),
+  // but not those in a power-of-two base, and an exact result may be longer than that.
+  const big_int magnitude = boost::multiprecision::abs(value);
+  const std::string hex = magnitude.str(0, std::ios_base::hex);
+  PyObject* raw = PyLong_FromString(hex.c_str(), nullptr, 16);
+  if (!raw) throw py::error_already_set();
+  py::object result = py::reinterpret_steal<py::object>(raw);
+  if (value.sign() < 0) result = py::reinterpret_steal<py::object>(PyNumber_Negative(result.ptr()));
+  if (!result) throw py::error_already_set();
+  return result;
 }
 
 ratio to_ratio(py::handle value, const std::string& field) {

@@ -160,6 +160,9 @@ inline quad quad_expm1(quad x) {
 // x += 2 (y - e^x) / (y + e^x), each tripling the number of correct digits.
 inline quad quad_log(quad y) {
   if (!(y > 0)) return static_cast<quad>(std::numeric_limits<double>::quiet_NaN());  // callers check first
+  // Infinity (a decimal beyond quad's range, ~1.19e4932, converts to it) would never leave the
+  // reduction loop below: its logarithm is infinite.
+  if (!quad_finite(y)) return y;
   long k = 0;
   while (y > quad(1e300)) {
     y = quad_ldexp(y, -900);
@@ -269,12 +272,14 @@ double refine_root(FD fd, const sign_change& s) {
 
 // Newton steps in quad from a double-precision root. `fq` returns {f(x), f'(x)} in quad (f' may be
 // an approximation: the steps then converge linearly instead of quadratically). Stops when a step
-// is below 1e-33 relative, or when the steps stop shrinking below 1e-30 relative (the rounding
-// noise of f has been reached); no_solution if neither happens within 12 steps.
+// is below 1e-33 relative, or when the steps stop shrinking below 1e-29 relative (the rounding
+// noise of f has been reached: with terms that nearly cancel it is ~1e-34 of the largest term,
+// which can be 1e-30 of a small root, and 1e-29 still leaves the 28 digits promised); no_solution
+// if neither happens within 40 steps.
 template <class FQ>
 quad polish_root(FQ fq, double x0, const std::string& where) {
   quad x = x0, previous = 0;
-  for (int i = 0; i < 12; ++i) {
+  for (int i = 0; i < 40; ++i) {
     auto [f, df] = fq(x);
     if (f == 0) return x;
     if (df == 0 || !quad_finite(f) || !quad_finite(df)) break;
@@ -282,7 +287,7 @@ quad polish_root(FQ fq, double x0, const std::string& where) {
     x -= dx;
     quad size = quad_abs(dx);
     if (size <= quad_abs(x) * quad(1e-33) || size < quad(1e-60)) return x;
-    if (i > 0 && size * 4 >= quad_abs(previous) && size <= quad_abs(x) * quad(1e-30)) return x;
+    if (i > 0 && size * 4 >= quad_abs(previous) && size <= quad_abs(x) * quad(1e-29)) return x;
     previous = dx;
   }
   throw no_solution("the rate iteration did not converge to 28 significant digits", where);
