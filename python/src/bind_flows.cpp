@@ -20,7 +20,7 @@ std::vector<decimal> decimal_list(py::handle values, const std::string& field) {
     throw invalid_input("expected a sequence of Decimal, int or str, got " + describe(values), field);
   std::vector<decimal> out;
   std::size_t i = 0;
-  for (py::handle item : py::iter(values)) out.push_back(to_decimal(item, field + "[" + std::to_string(i++) + "]"));
+  for (py::handle item : py::iter(values)) out.push_back(to_decimal_at(item, field, i++));
   return out;
 }
 
@@ -29,7 +29,7 @@ std::vector<date> date_list(py::handle values, const std::string& field) {
     throw invalid_input("expected a sequence of datetime.date, got " + describe(values), field);
   std::vector<date> out;
   std::size_t i = 0;
-  for (py::handle item : py::iter(values)) out.push_back(to_date(item, field + "[" + std::to_string(i++) + "]"));
+  for (py::handle item : py::iter(values)) out.push_back(to_date_at(item, field, i++));
   return out;
 }
 

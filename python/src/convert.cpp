@@ -46,6 +46,35 @@ decimal to_decimal(py::handle value, const std::string& field) {
   throw invalid_input("expected a Decimal, int or str, got " + describe(value), field);
 }
 
+decimal to_decimal_at(py::handle value, const std::string& list, std::size_t index) {
+  static PyObject* const decimal_type = decimal_class().ptr();  // alive as long as the module
+  PyObject* v = value.ptr();
+  try {
+    if (PyLong_CheckExact(v)) {
+      int overflow = 0;
+      const long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+      if (!overflow) return decimal(x);
+    } else if (PyUnicode_CheckExact(v)) {
+      Py_ssize_t size = 0;
+      if (const char* text = PyUnicode_AsUTF8AndSize(v, &size)) return decimal::parse(std::string_view(text, size), list);
+      PyErr_Clear();
+    } else if (reinterpret_cast<PyObject*>(Py_TYPE(v)) == decimal_type) {
+      // Its str is the exact value ("1.50", "1E+3"); NaN and infinities fail to parse and are then
+      // refused below with the finite-Decimal message.
+      if (PyObject* text_object = PyObject_Str(v)) {
+        const py::object owned = py::reinterpret_steal<py::object>(text_object);
+        Py_ssize_t size = 0;
+        if (const char* text = PyUnicode_AsUTF8AndSize(text_object, &size))
+          return decimal::parse(std::string_view(text, size), list);
+      }
+      PyErr_Clear();
+    }
+  } catch (const error&) {
+    // Refused: said again below, naming the element.
+  }
+  return to_decimal(value, list + "[" + std::to_string(index) + "]");
+}
+
 std::optional<decimal> to_optional_decimal(py::handle value, const std::string& field) {
   if (value.is_none()) return std::nullopt;
   return to_decimal(value, field);
@@ -92,6 +121,18 @@ date to_date(py::handle value, const std::string& field) {
   }
   if (PyUnicode_Check(value.ptr())) return parse_date(value.cast<std::string>(), field);
   throw invalid_input("expected a datetime.date or an ISO 8601 str, got " + describe(value), field);
+}
+
+date to_date_at(py::handle value, const std::string& list, std::size_t index) {
+  if (!PyDateTimeAPI) PyDateTime_IMPORT;
+  PyObject* v = value.ptr();
+  if (PyDate_CheckExact(v)) {
+    const int y = PyDateTime_GET_YEAR(v);
+    if (y >= 1400)
+      return date(static_cast<unsigned short>(y), static_cast<unsigned short>(PyDateTime_GET_MONTH(v)),
+                  static_cast<unsigned short>(PyDateTime_GET_DAY(v)));
+  }
+  return to_date(value, list + "[" + std::to_string(index) + "]");
 }
 
 std::optional<date> to_optional_date(py::handle value, const std::string& field) {

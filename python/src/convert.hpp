@@ -33,6 +33,10 @@ py::object decimal_class();
 py::object fraction_class();
 
 decimal to_decimal(py::handle value, const std::string& field);
+// list[index] of a sequence, as to_decimal and to_date, but the common values (an int of 64 bits,
+// a str, a decimal.Decimal; a datetime.date) are read without building the field's name, which
+// costs an allocation per element: the name is made only for an error.
+decimal to_decimal_at(py::handle value, const std::string& list, std::size_t index);
 std::optional<decimal> to_optional_decimal(py::handle value, const std::string& field);
 py::object from_decimal(const decimal& value);
 
@@ -41,6 +45,7 @@ py::object from_ratio(const ratio& value);
 py::object from_big_int(const big_int& value);
 
 date to_date(py::handle value, const std::string& field);
+date to_date_at(py::handle value, const std::string& list, std::size_t index);
 std::optional<date> to_optional_date(py::handle value, const std::string& field);
 py::object from_date(const date& value);
 
