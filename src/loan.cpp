@@ -497,13 +497,19 @@ private:
   // still to come (to the amortisation end), each period growing by 1 + rate x its year fraction:
   //   A = (N + accrued + N r y0) x prod(g) / (1 + sum over i of prod(g_i .. g_last)).
   // With equal periods this is N r (1+r)^n / ((1+r)^n - 1), computed without a power.
-  ratio annuity(const loan_state& s, const moment& on, loan_event_type type, const date& at) const {
+  // The accrual dates of the principal payments still to come after (on, type), to the end of
+  // amortisation: the periods an annuity spreads the balance over.
+  std::vector<date> annuity_dates(const moment& on, loan_event_type type) const {
     const moment end = t_.amortization_end.value_or(maturity_);
     std::vector<date> dates;
     for (const moment& m : principal_dates(true, end)) {
       planned_event p = adjusted(loan_event_type::principal, m);
       if (before(on, type, p.on, loan_event_type::principal)) dates.push_back(p.accrual);
     }
+    return dates;
+  }
+
+  ratio annuity(const loan_state& s, const std::vector<date>& dates, const date& at) const {
     if (dates.empty()) return s.notional + s.accrued;
     // product = p_num / p_den and tail = t_num / p_den, kept unreduced: reducing a 1,500-digit
     // fraction at each of 360 steps (a gcd each time) cost 50 ms per loan; multiplying by the
@@ -530,49 +536,36 @@ private:
   // for half modes), the quad value's rounding is the exact value's. Otherwise (a near tie, a
   // negative or huge value, a big rational input) the exact computation decides, as before.
   ratio rounded_annuity(const loan_state& s, const moment& on, loan_event_type type, const date& at) const {
-    if (!places_ || *places_ < 0 || *places_ > 18 || *t_.rounding_mode == rounding::unnecessary)
-      return rounded(annuity(s, on, type, at));
-    const moment end = t_.amortization_end.value_or(maturity_);
-    std::vector<date> dates;
-    for (const moment& m : principal_dates(true, end)) {
-      planned_event p = adjusted(loan_event_type::principal, m);
-      if (before(on, type, p.on, loan_event_type::principal)) dates.push_back(p.accrual);
-    }
-    if (dates.empty() || !s.rate.is_small()) return rounded(annuity(s, on, type, at));
+    const std::vector<date> dates = annuity_dates(on, type);
+    auto exactly = [&] { return rounded(annuity(s, dates, at)); };
+    if (!places_ || *places_ < 0 || *places_ > 18 || *t_.rounding_mode == rounding::unnecessary || dates.empty() ||
+        !s.rate.is_small())
+      return exactly();
     using detail::quad;
     // product and tail as in annuity(), each step one rounding of relative size <= u = 2^-113.
     quad product = 1, tail = 0;
     for (std::size_t i = dates.size() - 1; i >= 1; --i) {
       const ratio growth = ratio(1) + s.rate * period_fraction(dates[i - 1], dates[i]);
-      if (!growth.is_small() || growth.signum() <= 0) return rounded(annuity(s, on, type, at));
+      if (!growth.is_small() || growth.signum() <= 0) return exactly();
       product *= detail::to_quad(growth);
       tail += product;
     }
     const ratio scale = s.notional + s.accrued + fraction(s, at, dates.front()) * s.rate * s.notional;
-    if (!scale.is_small() || scale.signum() <= 0) return rounded(annuity(s, on, type, at));
+    if (!scale.is_small() || scale.signum() <= 0) return exactly();
     const quad x = detail::to_quad(scale) * product / (1 + tail) * detail::quad_pow10(*places_);
+    if (!(x > 1) || x > detail::quad_ldexp(1, 62)) return exactly();
     // Every factor and sum above is positive, so the relative errors add: at most 3 per period
     // (growth, product, tail) and a few for the rest; (4n + 64) u is a safe margin.
     const quad margin = x * static_cast<quad>(4 * dates.size() + 64) / detail::quad_ldexp(1, 113) + detail::quad_ldexp(1, -100);
-    if (!(x > 1) || x > detail::quad_ldexp(1, 62)) return rounded(annuity(s, on, type, at));
     const auto whole = static_cast<std::int64_t>(x);  // floor, x > 0
     const quad part = x - static_cast<quad>(whole);
-    const bool half_mode = *t_.rounding_mode == rounding::half_up || *t_.rounding_mode == rounding::half_down ||
-                           *t_.rounding_mode == rounding::half_even;
+    const rounding mode = *t_.rounding_mode;
+    const bool half_mode = mode == rounding::half_up || mode == rounding::half_down || mode == rounding::half_even;
     const quad half = static_cast<quad>(1) / 2;
-    if (part <= margin || part >= 1 - margin || (half_mode && detail::quad_abs(part - half) <= margin))
-      return rounded(annuity(s, on, type, at));
-    bool up = false;
-    switch (*t_.rounding_mode) {
-      case rounding::up:
-      case rounding::ceiling: up = true; break;
-      case rounding::down:
-      case rounding::floor: up = false; break;
-      case rounding::half_up:
-      case rounding::half_down:
-      case rounding::half_even: up = part > half; break;
-      case rounding::unnecessary: return rounded(annuity(s, on, type, at));
-    }
+    if (part <= margin || part >= 1 - margin || (half_mode && detail::quad_abs(part - half) <= margin)) return exactly();
+    // Away from every boundary: the directed modes up and ceiling go up (x > 0), down and floor stay,
+    // the half modes go to the nearer integer (no tie is possible here).
+    const bool up = mode == rounding::up || mode == rounding::ceiling || (half_mode && part > half);
     return ratio(decimal::from_parts(whole + (up ? 1 : 0), *places_));
   }
 

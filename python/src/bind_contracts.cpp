@@ -71,6 +71,7 @@ struct path_value {
   repurchase_plan plan;
   std::optional<decimal> amount;     // valuation (sale) or recovery (write-off)
   std::optional<currency> ccy;  // when given as a Money
+  std::string label;             // shown in tables instead of the path's own description
 };
 using py_path = held<path_value>;
 
@@ -596,11 +597,12 @@ py_conversion make_conversion(const py::tuple& s) {
   return {std::move(e), py::make_tuple(debtors, loan_args, triggers, s[3], s[4], s[5], units_to)};
 }
 
-// (kind, on, plan, amount)
+// (kind, on, plan, amount, label)
 py_path make_path(const py::tuple& s) {
-  check_state(s, 4, "ExitPath");
+  check_state(s, 5, "ExitPath");
   path_value p;
   p.kind = parse_sweep_path(to_string(s[0], "kind"), "kind");
+  p.label = to_string(s[4], "label");
   py::tuple plan;
   if (p.kind != sweep_path::repurchase) p.on = to_date(s[1], "on");
   if (p.kind == sweep_path::repurchase || p.kind == sweep_path::conversion) {
@@ -618,22 +620,22 @@ py_path make_path(const py::tuple& s) {
     }
   }
   if (p.kind == sweep_path::sale && !p.amount) throw invalid_input("a sale needs a valuation", "valuation");
-  return {std::move(p), py::make_tuple(s[0], s[1], plan, s[3])};
+  return {std::move(p), py::make_tuple(s[0], s[1], plan, s[3], s[4])};
 }
 
 exit_path to_exit_path(const path_value& p, currency deal_currency) {
   const currency ccy = p.ccy.value_or(deal_currency);
   switch (p.kind) {
-    case sweep_path::repurchase: return exit_by_repurchase{p.plan};
-    case sweep_path::conversion: return exit_by_conversion{p.on, p.plan};
-    case sweep_path::sale: return exit_by_sale{p.on, money(*p.amount, ccy)};
+    case sweep_path::repurchase: return exit_by_repurchase{p.plan, p.label};
+    case sweep_path::conversion: return exit_by_conversion{p.on, p.plan, p.label};
+    case sweep_path::sale: return exit_by_sale{p.on, money(*p.amount, ccy), p.label};
     case sweep_path::write_off: {
       std::optional<money> recovered;
       if (p.amount) recovered = money(*p.amount, ccy);
-      return exit_by_write_off{p.on, std::move(recovered)};
+      return exit_by_write_off{p.on, std::move(recovered), p.label};
     }
   }
-  return exit_by_repurchase{p.plan};
+  return exit_by_repurchase{p.plan, p.label};
 }
 
 // (repurchase, market_rate, conversion, facts, company_units, team_units)
@@ -1588,23 +1590,35 @@ void bind_contracts(py::module_& m) {
   // ---- exit paths ----
   py::class_<py_path> path(m, "ExitPath", "One way out for the fund; made by the static methods.");
   path.def_static(
-          "repurchase", [](py::handle plan) { return make_path(py::make_tuple("repurchase", py::none(), plan, py::none())); },
-          py::arg("plan"), "The team repurchases per the plan (a sequence of Tranche).")
+          "repurchase",
+          [](py::handle plan, py::handle label) {
+            return make_path(py::make_tuple("repurchase", py::none(), plan, py::none(), label));
+          },
+          py::arg("plan"), py::kw_only(), py::arg("label") = "",
+          "The team repurchases per the plan (a sequence of Tranche). label: the path's name in results and "
+          "tables (default: its own description, 'repurchase per plan').")
       .def_static(
           "conversion",
-          [](py::handle on, py::handle plan) { return make_path(py::make_tuple("conversion", on, plan, py::none())); },
-          py::arg("on"), py::arg("plan") = py::tuple(), "The plan's tranches up to `on`, then the rest converts to debt.")
+          [](py::handle on, py::handle plan, py::handle label) {
+            return make_path(py::make_tuple("conversion", on, plan, py::none(), label));
+          },
+          py::arg("on"), py::arg("plan") = py::tuple(), py::kw_only(), py::arg("label") = "",
+          "The plan's tranches up to `on`, then the rest converts to debt.")
       .def_static(
           "sale",
-          [](py::handle on, py::handle valuation) { return make_path(py::make_tuple("sale", on, py::tuple(), valuation)); },
-          py::arg("on"), py::arg("valuation"),
+          [](py::handle on, py::handle valuation, py::handle label) {
+            return make_path(py::make_tuple("sale", on, py::tuple(), valuation, label));
+          },
+          py::arg("on"), py::arg("valuation"), py::kw_only(), py::arg("label") = "",
           "The fund sells all its units at valuation x U / company units (valuation: 100% of the equity).")
       .def_static(
           "write_off",
-          [](py::handle on, py::handle recovered) {
-            return make_path(py::make_tuple("write_off", on, py::tuple(), recovered));
+          [](py::handle on, py::handle recovered, py::handle label) {
+            return make_path(py::make_tuple("write_off", on, py::tuple(), recovered, label));
           },
-          py::arg("on"), py::arg("recovered") = py::none(), "The stake is written off, with an optional recovery.")
+          py::arg("on"), py::arg("recovered") = py::none(), py::kw_only(), py::arg("label") = "",
+          "The stake is written off, with an optional recovery.")
+      .def_property_readonly("label", [](const py_path& p) { return p.value.label; })
       .def_property_readonly("kind", [](const py_path& p) { return to_string(p.value.kind); })
       .def_property_readonly("on", [](const py_path& p) -> py::object {
         if (p.value.kind == sweep_path::repurchase) return py::none();
@@ -1617,6 +1631,7 @@ void bind_contracts(py::module_& m) {
           s += std::string(p.value.kind == sweep_path::conversion ? ", " : "") + std::to_string(p.value.plan.tranches.size()) +
                " tranches";
         if (p.value.amount) s += ", " + p.value.amount->to_string();
+        if (!p.value.label.empty()) s += ", label=" + p.value.label;
         return s + ")";
       });
   add_state(path, &make_path);

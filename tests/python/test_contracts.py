@@ -241,6 +241,23 @@ def test_exit_paths_compared():
             [paths[2], stakecalc.ExitPath.conversion(D(2022, 1, 1))])
 
 
+def test_a_labelled_path_names_its_row():
+    # Two repurchase plans side by side need names: 'repurchase per plan' twice tells them apart by nothing.
+    deal = the_deal()
+    all_in_2024 = [stakecalc.Tranche(D(2024, 1, 1), "zhang", proportion=1)]
+    half_in_2024 = [stakecalc.Tranche(D(2024, 1, 1), "zhang", proportion=Fraction(1, 2))]
+    labelled = stakecalc.ExitPath.repurchase(all_in_2024, label="zhang buys it all in 2024")
+    assert labelled.label == "zhang buys it all in 2024" and "label=zhang buys" in repr(labelled)
+    whole, half, sale = deal.compare([labelled, stakecalc.ExitPath.repurchase(half_in_2024),
+                                      stakecalc.ExitPath.sale(D(2024, 1, 1), 20000000, label="trade sale")])
+    assert [whole["path"], half["path"], sale["path"]] == ["zhang buys it all in 2024", "repurchase per plan",
+                                                           "trade sale"]
+    assert whole["cash_recovered"] == Decimal("1060000.00")  # the label changes the name, not the numbers
+    assert pickle.loads(pickle.dumps(labelled)).label == labelled.label
+    with pytest.raises(stakecalc.InvalidInput, match="label"):
+        stakecalc.ExitPath.write_off(D(2023, 1, 1), label=7)
+
+
 def test_objects_pickle():
     inv = stakecalc.Investment(T0, Decimal("1000000.00"), 1000000)
     hurdle = stakecalc.PriceFormula.simple_interest(benchmark="LPR-1Y", benchmark_on="investment")
