@@ -11,6 +11,7 @@
 #include <boost/multiprecision/cpp_int.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
@@ -103,6 +104,42 @@ inline big_int div_round(const big_int& num, const big_int& den, rounding mode) 
   return q;
 }
 
+// An immutable big_int shared between copies of one decimal: a single pointer to a cell holding
+// the value and an atomic count. std::shared_ptr would do the same job with two pointers and a
+// control block, and every small decimal (the common case: the pointer is null) would pay for
+// them in each temporary's construction and destruction.
+class shared_big {
+public:
+  shared_big() noexcept = default;
+  explicit shared_big(const big_int& v) : cell_(new cell{{1}, v}) {}
+  shared_big(const shared_big& o) noexcept : cell_(o.cell_) {
+    if (cell_) cell_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  shared_big(shared_big&& o) noexcept : cell_(o.cell_) { o.cell_ = nullptr; }
+  shared_big& operator=(shared_big o) noexcept {
+    std::swap(cell_, o.cell_);
+    return *this;
+  }
+  ~shared_big() {
+    if (cell_) release(cell_);
+  }
+  void reset() noexcept { shared_big().swap(*this); }
+  void swap(shared_big& o) noexcept { std::swap(cell_, o.cell_); }
+  explicit operator bool() const noexcept { return cell_ != nullptr; }
+  const big_int& operator*() const noexcept { return cell_->value; }
+  const big_int* operator->() const noexcept { return &cell_->value; }
+
+private:
+  struct cell {
+    std::atomic<long> refs;
+    big_int value;
+  };
+  [[gnu::noinline]] static void release(cell* c) noexcept {
+    if (c->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete c;
+  }
+  cell* cell_ = nullptr;
+};
+
 }  // namespace detail
 
 class decimal {
@@ -179,7 +216,7 @@ public:
 
   decimal operator-() const {
     if (!big_ && small_ != std::numeric_limits<std::int64_t>::min()) return from_parts(-small_, scale_);
-    return from_parts(-coefficient(), scale_);
+    return negate_big(*this);
   }
   decimal operator+() const { return *this; }
 
@@ -191,8 +228,7 @@ public:
         if (!__builtin_add_overflow(x, y, &r)) return from_parts(r, std::max(a.scale_, b.scale_));
       }
     }
-    int s = std::max(a.scale_, b.scale_);
-    return from_parts(a.aligned(s) + b.aligned(s), s);
+    return add_big(a, b);
   }
   friend decimal operator-(const decimal& a, const decimal& b) {
     if (!a.big_ && !b.big_) {
@@ -202,8 +238,7 @@ public:
         if (!__builtin_sub_overflow(x, y, &r)) return from_parts(r, std::max(a.scale_, b.scale_));
       }
     }
-    int s = std::max(a.scale_, b.scale_);
-    return from_parts(a.aligned(s) - b.aligned(s), s);
+    return subtract_big(a, b);
   }
   friend decimal operator*(const decimal& a, const decimal& b) {
     int s = a.scale_ + b.scale_;
@@ -211,14 +246,29 @@ public:
       std::int64_t r;
       if (!__builtin_mul_overflow(a.small_, b.small_, &r)) return from_parts(r, s);
     }
-    return from_parts(a.coefficient() * b.coefficient(), s);
+    return multiply_big(a, b);
   }
   // Exact division: the quotient when it has a finite decimal expansion (15 / 3 = 5,
   // 158.946 / 0.059 = 2694); rounding_needed otherwise (1 / 3). Use divide() to round.
   friend decimal operator/(const decimal& a, const decimal& b);
 
-  decimal& operator+=(const decimal& o) { return *this = *this + o; }
-  decimal& operator-=(const decimal& o) { return *this = *this - o; }
+  // In place when both sides are small at one scale (a running total): no temporary decimal.
+  decimal& operator+=(const decimal& o) {
+    std::int64_t r;  // the builtin stores the wrapped sum on overflow, so never into small_ directly
+    if (!big_ && !o.big_ && scale_ == o.scale_ && !__builtin_add_overflow(small_, o.small_, &r)) {
+      small_ = r;
+      return *this;
+    }
+    return *this = *this + o;
+  }
+  decimal& operator-=(const decimal& o) {
+    std::int64_t r;
+    if (!big_ && !o.big_ && scale_ == o.scale_ && !__builtin_sub_overflow(small_, o.small_, &r)) {
+      small_ = r;
+      return *this;
+    }
+    return *this = *this - o;
+  }
   decimal& operator*=(const decimal& o) { return *this = *this * o; }
   decimal& operator/=(const decimal& o) { return *this = *this / o; }
 
@@ -230,9 +280,7 @@ public:
                                                         : detail::mul_pow10(y, a.scale_ - b.scale_)))
         return (x > y) - (x < y);
     }
-    int s = std::max(a.scale_, b.scale_);
-    big_int x = a.aligned(s), y = b.aligned(s);
-    return (x > y) - (x < y);
+    return compare_big(a, b);
   }
   friend bool operator==(const decimal& a, const decimal& b) { return compare(a, b) == 0; }
   friend bool operator!=(const decimal& a, const decimal& b) { return compare(a, b) != 0; }
@@ -254,9 +302,32 @@ public:
   }
 
 private:
+  // The arbitrary-precision halves of the operators above, kept out of line so that the 64-bit paths
+  // inline small: a loop over amounts then holds no big-integer code.
+  [[gnu::noinline]] static decimal negate_big(const decimal& a) { return from_parts(-a.coefficient(), a.scale_); }
+  [[gnu::noinline]] static decimal add_big(const decimal& a, const decimal& b) {
+    int s = std::max(a.scale_, b.scale_);
+    return from_parts(a.aligned(s) + b.aligned(s), s);
+  }
+  [[gnu::noinline]] static decimal subtract_big(const decimal& a, const decimal& b) {
+    int s = std::max(a.scale_, b.scale_);
+    return from_parts(a.aligned(s) - b.aligned(s), s);
+  }
+  [[gnu::noinline]] static decimal multiply_big(const decimal& a, const decimal& b) {
+    return from_parts(a.coefficient() * b.coefficient(), a.scale_ + b.scale_);
+  }
+  [[gnu::noinline]] static int compare_big(const decimal& a, const decimal& b) {
+    int s = std::max(a.scale_, b.scale_);
+    big_int x = a.aligned(s), y = b.aligned(s);
+    return (x > y) - (x < y);
+  }
+  // The test stays inline on every arithmetic result; the message is built out of line, so the hot
+  // path carries one compare and no string code.
   static void check_scale(int scale) {
-    if (scale < 0 || scale > max_scale)
-      throw overflow_error("decimal scale " + std::to_string(scale) + " is outside 0.." + std::to_string(max_scale));
+    if (scale < 0 || scale > max_scale) throw_scale_out_of_range(scale);
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void throw_scale_out_of_range(int scale) {
+    throw overflow_error("decimal scale " + std::to_string(scale) + " is outside 0.." + std::to_string(max_scale));
   }
   // Stores v, on the fast path when it fits 64 bits; refuses coefficients beyond max_bits.
   void assign(const big_int& v) {
@@ -270,12 +341,12 @@ private:
   void set_big(const big_int& v) {
     if (boost::multiprecision::msb(boost::multiprecision::abs(v)) + 1 > max_bits)
       throw overflow_error("decimal exceeds " + std::to_string(max_bits) + " bits (about 12000 digits)");
-    big_ = std::make_shared<const big_int>(v);
+    big_ = detail::shared_big(v);
     small_ = 0;
   }
 
   std::int64_t small_ = 0;
-  std::shared_ptr<const big_int> big_;  // set only when the coefficient does not fit small_
+  detail::shared_big big_;  // set only when the coefficient does not fit small_
   std::int32_t scale_ = 0;
 };
 
@@ -446,32 +517,46 @@ inline std::size_t decimal::hash() const {
   return h ^ (static_cast<std::size_t>(n.scale_) * 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
 }
 
+namespace detail {
+// divide() past its machine-integer path: zero divisors, negative places, big coefficients. Out of
+// line (a static member: GCC accepts noinline there without a warning) so that divide() inlines small.
+struct division {
+  [[gnu::noinline]] static decimal general(const decimal& a, const decimal& b, int places, rounding mode) {
+    if (b.is_zero()) throw division_by_zero("division of " + a.to_string() + " by zero");
+    if (places < -decimal::max_scale || places > decimal::max_scale)
+      throw invalid_input("places " + std::to_string(places) + " outside the allowed range");
+    // quotient coefficient q = round(ca * 10^e / cb), e = places + sb - sa
+    long long e = static_cast<long long>(places < 0 ? 0 : places) + b.scale() - a.scale();
+    int out_scale = places < 0 ? 0 : places;
+    big_int num = a.coefficient(), den = b.coefficient();
+    if (e >= 0)
+      num *= detail::big_pow10(static_cast<int>(e));
+    else
+      den *= detail::big_pow10(static_cast<int>(-e));
+    if (places < 0) {
+      // round to a multiple of 10^-places
+      den *= detail::big_pow10(-places);
+      big_int q = detail::div_round(num, den, mode) * detail::big_pow10(-places);
+      return decimal::from_parts(q, 0);
+    }
+    return decimal::from_parts(detail::div_round(num, den, mode), out_scale);
+  }
+};
+}  // namespace detail
+
+// The common case (64-bit coefficients, places >= 0, the rescaled operands still 64-bit) inline: one
+// machine division and the rounding decision. Everything else goes to division::general.
 inline decimal divide(const decimal& a, const decimal& b, int places, rounding mode) {
-  if (b.is_zero()) throw division_by_zero("division of " + a.to_string() + " by zero");
-  if (places < -decimal::max_scale || places > decimal::max_scale)
-    throw invalid_input("places " + std::to_string(places) + " outside the allowed range");
-  // quotient coefficient q = round(ca * 10^e / cb), e = places + sb - sa
-  long long e = static_cast<long long>(places < 0 ? 0 : places) + b.scale() - a.scale();
-  int out_scale = places < 0 ? 0 : places;
   constexpr auto min64 = std::numeric_limits<std::int64_t>::min();
-  if (a.is_small() && b.is_small() && places >= 0) {
+  if (a.is_small() && b.is_small() && places >= 0 && places <= decimal::max_scale && !b.is_zero()) {
     std::int64_t num = a.small_coefficient(), den = b.small_coefficient();
-    bool ok = e >= 0 ? detail::mul_pow10(num, static_cast<int>(e)) : detail::mul_pow10(den, static_cast<int>(-e));
-    if (ok && num != min64 && den != min64) return decimal::from_parts(detail::div_round(num, den, mode), out_scale);
+    int e = places + b.scale() - a.scale();
+    bool ok = e >= 0 ? detail::mul_pow10(num, e) : detail::mul_pow10(den, -e);
+    if (ok && num != min64 && den != min64) return decimal::from_parts(detail::div_round(num, den, mode), places);
   }
-  big_int num = a.coefficient(), den = b.coefficient();
-  if (e >= 0)
-    num *= detail::big_pow10(static_cast<int>(e));
-  else
-    den *= detail::big_pow10(static_cast<int>(-e));
-  if (places < 0) {
-    // round to a multiple of 10^-places
-    den *= detail::big_pow10(-places);
-    big_int q = detail::div_round(num, den, mode) * detail::big_pow10(-places);
-    return decimal::from_parts(q, 0);
-  }
-  return decimal::from_parts(detail::div_round(num, den, mode), out_scale);
+  return detail::division::general(a, b, places, mode);
 }
+
 
 inline decimal operator/(const decimal& a, const decimal& b) {
   if (b.is_zero()) throw division_by_zero("division of " + a.to_string() + " by zero");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <limits>
 #include <string>
 #include <tuple>
 #include <unordered_set>
@@ -149,6 +150,50 @@ TEST(Decimal, NeverWrapsOnOverflow) {
   decimal huge = decimal::parse("1e11000");
   EXPECT_THROW(huge * huge * huge * huge, stakecalc::overflow_error);
   EXPECT_THROW(decimal::parse("1e-20000"), stakecalc::invalid_input);
+}
+
+TEST(Decimal, RunningTotalsNeverWrap) {
+  // += and -= add in place on the 64-bit path; past it they must not keep the wrapped sum.
+  decimal total = decimal::from_parts(std::numeric_limits<std::int64_t>::max(), 2);  // 92233720368547758.07
+  total += D("0.01");
+  EXPECT_EQ(total.to_string(), "92233720368547758.08");
+  EXPECT_FALSE(total.is_small());
+  total -= D("0.02");
+  EXPECT_EQ(total.to_string(), "92233720368547758.06");
+  EXPECT_TRUE(total.is_small());
+  decimal low = decimal::from_parts(-std::numeric_limits<std::int64_t>::max(), 0);
+  low -= decimal(2);
+  EXPECT_EQ(low.to_string(), "-9223372036854775809");
+  // Different scales align: 1.5 + 0.25 = 1.75.
+  decimal mixed = D("1.5");
+  mixed += D("0.25");
+  EXPECT_EQ(mixed.to_string(), "1.75");
+}
+
+TEST(Decimal, CopiesOfABigValueAreIndependent) {
+  // A big coefficient is shared between copies; changing one copy must leave the other alone.
+  decimal a = D("123456789012345678901234567890.12");
+  decimal b = a;
+  a += D("0.01");
+  EXPECT_EQ(a.to_string(), "123456789012345678901234567890.13");
+  EXPECT_EQ(b.to_string(), "123456789012345678901234567890.12");
+  decimal c;
+  c = b;
+  b = D("1");
+  EXPECT_EQ(c.to_string(), "123456789012345678901234567890.12");
+  decimal moved = std::move(c);
+  EXPECT_EQ(moved.to_string(), "123456789012345678901234567890.12");
+}
+
+TEST(Decimal, DivideOutsideTheMachinePath) {
+  // The inline 64-bit path hands these to the general one: a zero divisor, negative places, a
+  // quotient whose rescaled numerator passes 64 bits.
+  EXPECT_THROW(divide(D("1"), D("0.00"), 2, rounding::half_up), stakecalc::division_by_zero);
+  EXPECT_EQ(divide(D("123456"), D("1"), -3, rounding::half_up).to_string(), "123000");
+  // 10^18 / 3 to 2 places: 10^20 does not fit 64 bits; 333333333333333333.33.
+  EXPECT_EQ(divide(D("1000000000000000000"), D("3"), 2, rounding::half_up).to_string(), "333333333333333333.33");
+  // 2 / 3 half-even to 3 places, on the machine path: 0.667.
+  EXPECT_EQ(divide(D("2"), D("3"), 3, rounding::half_even).to_string(), "0.667");
 }
 
 TEST(Decimal, NormalizedAndPadding) {
