@@ -40,6 +40,30 @@ TEST(Ratio, SumsThatLeaveAndReenter64Bits) {
   EXPECT_EQ(s - ratio(1, max64 - 1), ratio(1, max64));
 }
 
+TEST(Ratio, SumsOnOneDenominatorReduce) {
+  // Same denominators add numerators and reduce: 1/6 + 1/6 = 2/6 = 1/3; 1/6 - 1/6 is the canonical 0.
+  EXPECT_EQ(ratio(1, 6) + ratio(1, 6), ratio(1, 3));
+  EXPECT_EQ((ratio(1, 6) - ratio(1, 6)).to_string(), "0");
+  EXPECT_EQ(ratio(1, 6) - ratio(1, 6), ratio(0));
+  // max64/2 + max64/2: the numerators' sum 2 max64 = 2^64 - 2 passes 63 bits; over 2 it is max64.
+  EXPECT_EQ(ratio(max64, 2) + ratio(max64, 2), ratio(max64));
+  EXPECT_EQ(ratio(-max64, 2) + ratio(-max64, 2), ratio(-max64));
+  // Cents held in lowest terms: 12345/100 = 2469/20 and 5/100 = 1/20 share a denominator again.
+  EXPECT_EQ(ratio(decimal::parse("123.45")) + ratio(decimal::parse("0.05")), ratio(247, 2));
+}
+
+TEST(Ratio, SumsWhoseCrossTermPasses64Bits) {
+  // a/6 + c/10 with a = max64 - 2 (odd, 2 mod 3) and c = max64 - 4 (odd, 3 mod 5), both in lowest
+  // terms: gcd(6, 10) = 2, so the sum is (5a + 3c) / 30 with 5a + 3c = 73,786,976,294,838,206,434,
+  // past 64 bits, and even: over 2 it is 36,893,488,147,419,103,217 / 15.
+  const ratio s = ratio(max64 - 2, 6) + ratio(max64 - 4, 10);
+  EXPECT_EQ(s.to_string(), "36893488147419103217/15");
+  // max64/6 + max64/4: gcd 2, 2 max64 + 3 max64 = 5 max64 is odd, so nothing cancels: 5 max64 / 12.
+  EXPECT_EQ((ratio(max64, 6) + ratio(max64, 4)).to_string(), "46116860184273879035/12");
+  // 1/6 + 1/10 = 8/30 = 4/15: the second gcd cancels within 64 bits.
+  EXPECT_EQ(ratio(1, 6) + ratio(1, 10), ratio(4, 15));
+}
+
 TEST(Ratio, ProductsCancelBeforeMultiplying) {
   // (max64 / 3) x (3 / max64) = 1 even though max64 x 3 overflows 64 bits. max64 = 7^2 x 73 x ...
   // is not a multiple of 3, so both fractions are in lowest terms.
