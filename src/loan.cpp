@@ -47,17 +47,19 @@ ratio monthly_fraction(const date& a, const date& b) {
   const int day_a = ya.day, day_b = yb.day;
   const bool a_month_end = day_a == days_in_month(ya.year, ya.month);
   const bool b_month_end = day_b == days_in_month(yb.year, yb.month);
+  // months/12 + days/360 is (30 months + days)/360: one fraction, reduced once.
+  auto months_and_days = [](long whole_months, long days) { return ratio(30 * whole_months + days, 360); };
   if (a_month_end && b_month_end) return ratio(months, 12);
   if (day_a <= 28) {
     // a's day exists in every month, so a + k months is that day k months on, never clamped: the
     // whole months end on a's day in b's month, or in the month before when b's day is earlier.
-    if (day_a <= day_b) return ratio(months, 12) + ratio(day_b - day_a, 360);
+    if (day_a <= day_b) return months_and_days(months, day_b - day_a);
     --months;  // >= 1: b is in a later month than a
-    return ratio(months, 12) + ratio(days_between(add_months(a, months), b), 360);
+    return months_and_days(months, days_between(add_months(a, months), b));
   }
   while (months > 0 && add_months(a, months) > b) --months;
   const date whole = add_months(a, months);
-  return ratio(months, 12) + ratio(days_between(whole, b), 360);
+  return months_and_days(months, days_between(whole, b));
 }
 
 big_int ceil_of(const ratio& x) { return x.round(0, rounding::ceiling).coefficient(); }
@@ -172,8 +174,11 @@ ratio accrual_fraction(const loan_terms& terms, const date& period_start, const 
                        const moment& maturity) {
   // Monthly: measured from the start of the interest period, so that pieces of a period (split by
   // a reset or a fixing) add up to whole months.
-  if (terms.basis == interest_basis::monthly)
+  if (terms.basis == interest_basis::monthly) {
+    if (from == to) return ratio(0);
+    if (from == period_start) return monthly_fraction(from, to);  // a whole period: one measurement
     return monthly_fraction(period_start, to) - monthly_fraction(period_start, from);
+  }
   std::optional<date> termination;
   if (terms.day_count.convention() == day_count_convention::thirty_e_360_isda) termination = maturity.accrual_date();
   return terms.day_count.year_fraction(from, to, std::nullopt, std::nullopt, termination);
@@ -230,6 +235,8 @@ private:
 
   // A contract rounds where it says: to the minor unit with its mode; unrounded, nothing changes.
   ratio rounded(const ratio& x) const { return places_ ? ratio(x.round(*places_, *t_.rounding_mode)) : x; }
+  // x times an index scaling multiplier, which is 1 unless the contract scales.
+  static ratio scaled(const ratio& multiplier, const ratio& x) { return multiplier == ratio(1) ? x : multiplier * x; }
   // Interest accrual within the current interest period of `s`.
   ratio fraction(const loan_state& s, const date& from, const date& to) const {
     return accrual_fraction(t_, s.period_start, from, to, maturity_);
@@ -606,8 +613,13 @@ private:
     std::vector<loan_event> out;
     out.reserve(plan.size());
     for (const planned_event& p : plan) {
+      // Interest from where accrual stopped to this event; zero when an earlier event on the same
+      // day (an annuity's principal before its interest) already accrued to it.
+      auto accrual_since = [&]() {
+        return s.accrued_to == p.accrual ? ratio(0) : fraction(s, s.accrued_to, p.accrual) * s.rate * s.base;
+      };
       auto accrue = [&]() {
-        s.accrued += fraction(s, s.accrued_to, p.accrual) * s.rate * s.base;
+        if (s.accrued_to != p.accrual) s.accrued += accrual_since();
         s.accrued_to = p.accrual;
       };
       // Interest is settled (paid or capitalised): a new interest period starts.
@@ -633,7 +645,7 @@ private:
         }
         case T::interest: {
           accrue();
-          e.interest = rounded(s.interest_scale * s.accrued);
+          e.interest = rounded(scaled(s.interest_scale, s.accrued));
           e.payoff = e.interest;
           s.accrued = ratio(0);
           new_period();
@@ -654,8 +666,10 @@ private:
           if (t_.repayment == repayment_type::explicit_schedule) {
             amount = ratio(t_.principal_schedule[p.index].amount);
           } else if (t_.repayment == repayment_type::annuity) {
-            const ratio due = s.accrued + fraction(s, s.accrued_to, p.accrual) * s.rate * s.base;
-            amount = s.instalment.value_or(ratio(0)) - rounded(s.interest_scale * due);
+            // The interest due at this date, accrued once: the accrual below reuses it.
+            s.accrued += accrual_since();
+            s.accrued_to = p.accrual;
+            amount = s.instalment.value_or(ratio(0)) - rounded(scaled(s.interest_scale, s.accrued));
           } else {
             amount = s.instalment.value_or(ratio(0));
           }
@@ -671,7 +685,7 @@ private:
           const prepayment& pp = t_.prepayments[p.index];
           accrue();
           const ratio amount = min_ratio(ratio(pp.amount), s.notional);
-          e.interest = rounded(s.interest_scale * s.accrued);
+          e.interest = rounded(scaled(s.interest_scale, s.accrued));
           e.principal = amount;
           e.payoff = e.interest + amount;
           s.accrued = ratio(0);
@@ -690,7 +704,7 @@ private:
         }
         case T::maturity: {
           accrue();
-          e.interest = rounded(s.interest_scale * s.accrued);
+          e.interest = rounded(scaled(s.interest_scale, s.accrued));
           e.principal = s.notional;
           e.payoff = (s.notional_scale == ratio(1) ? s.notional : rounded(s.notional_scale * s.notional)) + e.interest;
           s.notional = ratio(0);
@@ -792,8 +806,17 @@ bool is_cash_event(loan_event_type t) {
 
 std::vector<loan_schedule_row> loan::schedule() const {
   std::vector<loan_schedule_row> rows;
+  {
+    // At most a row per payment day: one allocation for the table (a 360-period loan has 720 events).
+    std::size_t days = 0;
+    for (std::size_t k = 0; k < events_.size(); ++k) days += k == 0 || events_[k].on.day != events_[k - 1].on.day;
+    rows.reserve(days);
+  }
   date period_start = terms_.start;
   ratio period_rate(initial_rate_);
+  // The rate shown changes only at resets: converted once per rate, not per row.
+  ratio shown_rate = period_rate;
+  decimal shown_rate_text = to_rate(shown_rate);
   // A loan taken over running (status date after the start) has no start event.
   ratio notional = terms_.status_date && terms_.start <= *terms_.status_date ? ratio(terms_.principal) : ratio(0);
   std::size_t i = 0;
@@ -827,13 +850,17 @@ std::vector<loan_schedule_row> loan::schedule() const {
       row.end = end;
       row.payment_date = day;
       row.days = terms_.day_count.day_count(period_start, end);
-      row.rate = to_rate(period_rate);
+      if (period_rate != shown_rate) {
+        shown_rate = period_rate;
+        shown_rate_text = to_rate(shown_rate);
+      }
+      row.rate = shown_rate_text;
       row.opening_balance = to_amount(opening);
       row.interest = to_amount(interest);
       row.principal = to_amount(principal);
       row.payment = to_amount(payment);
       row.closing_balance = to_amount(notional);
-      rows.push_back(row);
+      rows.push_back(std::move(row));
     }
     if (cash || started) {
       period_start = std::max(period_start, end);

@@ -96,16 +96,25 @@ inline bool is_leap_year(int year) { return boost::gregorian::gregorian_calendar
 inline int days_in_month(int year, int month) {
   return boost::gregorian::gregorian_calendar::end_of_month_day(year, month);
 }
-inline bool is_end_of_month(const date& d) { return d.day() == days_in_month(d.year(), d.month()); }
-inline date end_of_month(const date& d) { return date(d.year(), d.month(), days_in_month(d.year(), d.month())); }
+// Each of date's year(), month() and day() converts the day number to a calendar date anew, so
+// these read all three with one year_month_day() (schedules call them for every period).
+inline bool is_end_of_month(const date& d) {
+  const auto ymd = d.year_month_day();
+  return ymd.day == days_in_month(ymd.year, ymd.month);
+}
+inline date end_of_month(const date& d) {
+  const auto ymd = d.year_month_day();
+  return date(ymd.year, ymd.month, days_in_month(ymd.year, ymd.month));
+}
 
 // d moved by n months, the day clamped to the target month's length (2024-01-31 + 1 = 2024-02-29).
 inline date add_months(const date& d, long n) {
-  long total = static_cast<long>(d.year()) * 12 + (static_cast<long>(d.month()) - 1) + n;
+  const auto ymd = d.year_month_day();
+  long total = static_cast<long>(ymd.year) * 12 + (static_cast<long>(ymd.month) - 1) + n;
   long year = total >= 0 ? total / 12 : -((-total + 11) / 12);
   int month = static_cast<int>(total - year * 12) + 1;
   if (year < 1400 || year > 9999) detail::checked_date(year, 1, 1);  // throws with the range
-  int day = std::min<int>(d.day(), days_in_month(static_cast<int>(year), month));
+  int day = std::min<int>(ymd.day, days_in_month(static_cast<int>(year), month));
   return detail::checked_date(year, month, day);
 }
 
