@@ -244,9 +244,12 @@ std::optional<sign_change> find_sign_change(F f, double x0, double lo, double hi
 // The root inside a sign change, to double precision: a Newton step when it stays inside the
 // shrinking bracket and at least halves the step before last, a bisection otherwise (so it
 // always converges). `fd` returns {f(x), f'(x)}; only f's sign and the ratio f/f' are used, so f
-// may be scaled by any positive factor that depends on x.
+// may be scaled by any positive factor that depends on x. It stops at a relative step below
+// `step_tolerance` or a relative bracket below `width_tolerance`: the defaults ask for all of
+// double's precision; a caller that polishes the root further anyway may ask for less and save the
+// slow last steps.
 template <class FD>
-double refine_root(FD fd, const sign_change& s) {
+double refine_root(FD fd, const sign_change& s, double step_tolerance = 1e-17, double width_tolerance = 4e-16) {
   if (s.fa == 0) return s.a;
   if (s.fb == 0) return s.b;
   double neg = s.fa < 0 ? s.a : s.b, pos = s.fa < 0 ? s.b : s.a;  // f(neg) < 0 < f(pos)
@@ -265,7 +268,8 @@ double refine_root(FD fd, const sign_change& s) {
     step_before = step;
     step = std::fabs(next - x);
     x = next;
-    if (step <= 1e-17 * std::max(std::fabs(x), 1e-6) || hi - lo <= 4e-16 * std::max(std::fabs(x), 1e-6)) return x;
+    if (step <= step_tolerance * std::max(std::fabs(x), 1e-6) || hi - lo <= width_tolerance * std::max(std::fabs(x), 1e-6))
+      return x;
   }
   return x;
 }
