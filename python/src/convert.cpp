@@ -46,6 +46,46 @@ decimal to_decimal(py::handle value, const std::string& field) {
   throw invalid_input("expected a Decimal, int or str, got " + describe(value), field);
 }
 
+namespace {
+
+// The plain text that str(Decimal) gives for most amounts, and that most str amounts are: an
+// optional '-', digits, and optionally a point followed by more digits, at most 18 digits in all
+// (leading zeros included), which always fit the 64-bit coefficient.
+// decimal::parse gives the same value for such text; it is read here without parse's temporary
+// strings and strtoll because a list of amounts spent most of its conversion there. Anything else
+// (exponents, '+', spaces, NaN, longer coefficients, errors) returns false and goes to
+// decimal::parse, so what is accepted and what is refused, and how, does not change.
+bool parse_plain_decimal(const char* text, Py_ssize_t size, decimal& out) {
+  const char* p = text;
+  const char* const end = text + size;
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  std::int64_t coefficient = 0;
+  int digits = 0;
+  // Reads a run of digits into the coefficient; false past 18 digits, before it could overflow.
+  const auto read_digits = [&] {
+    for (; p != end && *p >= '0' && *p <= '9'; ++p) {
+      if (++digits > 18) return false;
+      coefficient = coefficient * 10 + (*p - '0');
+    }
+    return true;
+  };
+  const char* const integer_start = p;
+  if (!read_digits() || p == integer_start) return false;
+  int fraction = 0;
+  if (p != end && *p == '.') {
+    const char* const fraction_start = ++p;
+    if (!read_digits()) return false;
+    fraction = static_cast<int>(p - fraction_start);
+    if (fraction == 0) return false;
+  }
+  if (p != end) return false;
+  out = decimal::from_parts(negative ? -coefficient : coefficient, fraction);
+  return true;
+}
+
+}  // namespace
+
 decimal to_decimal_at(py::handle value, const std::string& list, std::size_t index) {
   static PyObject* const decimal_type = decimal_class().ptr();  // alive as long as the module
   PyObject* v = value.ptr();
@@ -56,7 +96,11 @@ decimal to_decimal_at(py::handle value, const std::string& list, std::size_t ind
       if (!overflow) return decimal(x);
     } else if (PyUnicode_CheckExact(v)) {
       Py_ssize_t size = 0;
-      if (const char* text = PyUnicode_AsUTF8AndSize(v, &size)) return decimal::parse(std::string_view(text, size), list);
+      if (const char* text = PyUnicode_AsUTF8AndSize(v, &size)) {
+        decimal plain;
+        if (parse_plain_decimal(text, size, plain)) return plain;
+        return decimal::parse(std::string_view(text, size), list);
+      }
       PyErr_Clear();
     } else if (reinterpret_cast<PyObject*>(Py_TYPE(v)) == decimal_type) {
       // Its str is the exact value ("1.50", "1E+3"); NaN and infinities fail to parse and are then
@@ -64,8 +108,11 @@ decimal to_decimal_at(py::handle value, const std::string& list, std::size_t ind
       if (PyObject* text_object = PyObject_Str(v)) {
         const py::object owned = py::reinterpret_steal<py::object>(text_object);
         Py_ssize_t size = 0;
-        if (const char* text = PyUnicode_AsUTF8AndSize(text_object, &size))
+        if (const char* text = PyUnicode_AsUTF8AndSize(text_object, &size)) {
+          decimal plain;
+          if (parse_plain_decimal(text, size, plain)) return plain;
           return decimal::parse(std::string_view(text, size), list);
+        }
       }
       PyErr_Clear();
     }
