@@ -15,22 +15,38 @@ namespace stakecalc::python {
 
 namespace {
 
+// Converts each element of a sequence with convert(item, field, index). A list or tuple, what
+// nearly every caller passes, is indexed directly into a vector sized once; anything else is
+// iterated. The size is read again at every step because a list may change while its elements
+// convert (a Decimal subclass runs Python code on the slow path), as its iterator would see it.
+template <class T, class Convert>
+std::vector<T> convert_list(py::handle values, const std::string& field, Convert convert) {
+  std::vector<T> out;
+  PyObject* const v = values.ptr();
+  if (PyList_CheckExact(v) || PyTuple_CheckExact(v)) {
+    out.reserve(static_cast<std::size_t>(PySequence_Fast_GET_SIZE(v)));
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(v); ++i) {
+      // Owned for the call: the slow path could drop it from a list that is the only other owner.
+      const auto item = py::reinterpret_borrow<py::object>(PySequence_Fast_GET_ITEM(v, i));
+      out.push_back(convert(item, field, static_cast<std::size_t>(i)));
+    }
+    return out;
+  }
+  std::size_t i = 0;
+  for (py::handle item : py::iter(values)) out.push_back(convert(item, field, i++));
+  return out;
+}
+
 std::vector<decimal> decimal_list(py::handle values, const std::string& field) {
   if (PyUnicode_Check(values.ptr()) || !py::isinstance<py::iterable>(values))
     throw invalid_input("expected a sequence of Decimal, int or str, got " + describe(values), field);
-  std::vector<decimal> out;
-  std::size_t i = 0;
-  for (py::handle item : py::iter(values)) out.push_back(to_decimal_at(item, field, i++));
-  return out;
+  return convert_list<decimal>(values, field, to_decimal_at);
 }
 
 std::vector<date> date_list(py::handle values, const std::string& field) {
   if (PyUnicode_Check(values.ptr()) || !py::isinstance<py::iterable>(values))
     throw invalid_input("expected a sequence of datetime.date, got " + describe(values), field);
-  std::vector<date> out;
-  std::size_t i = 0;
-  for (py::handle item : py::iter(values)) out.push_back(to_date_at(item, field, i++));
-  return out;
+  return convert_list<date>(values, field, to_date_at);
 }
 
 // Whole-number arguments (type, basis, periods, months); the functions check their own ranges.
