@@ -102,11 +102,17 @@ inline decimal to_decimal(quad x, int digits, const std::string& what) {
   uint128 whole = static_cast<uint128>(y);
   quad rest = y - static_cast<quad>(whole);
   if (rest > quad(0.5) || (rest == quad(0.5) && (whole & 1) != 0)) ++whole;
+  // Trailing zeros after the point go while the coefficient is a machine integer: normalizing the
+  // big decimal afterwards divides a big integer by ten once per digit, and each result passes here.
+  while (k > 0 && whole != 0 && whole % 10 == 0) {
+    whole /= 10;
+    --k;
+  }
   big_int c = (big_int(static_cast<std::uint64_t>(whole >> 64)) << 64) | big_int(static_cast<std::uint64_t>(whole));
   if (negative) c = -c;
   if (k >= 0) {
     if (k > decimal::max_scale) return decimal();  // below the smallest representable step
-    return decimal::from_parts(c, k).normalized();
+    return decimal::from_parts(c, k);
   }
   return decimal::from_parts(c * detail::big_pow10(-k), 0);
 }
