@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "stakecalc/explanation.hpp"
 #include "stakecalc/ratio.hpp"
 
 namespace {
@@ -104,6 +105,26 @@ TEST(Ratio, DecimalsOfEveryScale) {
   EXPECT_EQ(ratio(decimal::parse("-9223372036854775808")), ratio(min64));
   // 20 places is past the fast path's 10^18 table.
   EXPECT_EQ(ratio(decimal::parse("0.00000000000000000001")), ratio(big_int(1), big_int(10) * big_int(1000000000000000000LL) * 10));
+}
+
+TEST(ExactText, TerminatingValuesReadAsDecimalsOthersAsFractions) {
+  using stakecalc::exact_text;
+  EXPECT_EQ(exact_text(ratio(1, 4)), "0.25");
+  EXPECT_EQ(exact_text(ratio(3)), "3");
+  EXPECT_EQ(exact_text(ratio(-7, 8)), "-0.875");
+  EXPECT_EQ(exact_text(ratio(12345, 100)), "123.45");
+  EXPECT_EQ(exact_text(ratio(166666625, 1000)), "166666.625");
+  // 1/2^30 = 9.31322574615478515625e-10: 30 places, the most shown as a decimal.
+  EXPECT_EQ(exact_text(ratio(1, std::int64_t(1) << 30)), "0.000000000931322574615478515625");
+  // 3/5^27 = 3 x 2^27 / 10^27 = 402,653,184e-27.
+  EXPECT_EQ(exact_text(ratio(3, 7450580596923828125LL)), "0.000000000000000000402653184");
+  // 31 places: the fraction, with 20 places half-even (4.6566128730773925781e-10 -> ...8731).
+  EXPECT_EQ(exact_text(ratio(1, std::int64_t(1) << 31)), "1/2147483648 = 0.00000000046566128731...");
+  EXPECT_EQ(exact_text(ratio(-2, 3)), "-2/3 = -0.66666666666666666667...");
+  // max64/2^20 terminates, but its 20-place coefficient passes 64 bits: the general route.
+  EXPECT_EQ(exact_text(ratio(max64, std::int64_t(1) << 20)), "8796093022207.99999904632568359375");
+  // A big ratio: (10^20 + 1) / 2.
+  EXPECT_EQ(exact_text(ratio(big_int("100000000000000000001"), big_int(2))), "50000000000000000000.5");
 }
 
 }  // namespace
