@@ -285,16 +285,7 @@ private:
     }
   }
   static double pow10_double(int k) {  // exact for 0 <= k <= 22
-    static const std::array<double, 23> table = [] {
-      std::array<double, 23> t{};
-      double p = 1;
-      for (double& v : t) {
-        v = p;
-        p *= 10;
-      }
-      return t;
-    }();
-    return table[static_cast<std::size_t>(k)];
+    return powers_of_ten<double, 23>()[static_cast<std::size_t>(k)];
   }
   const std::vector<quad>& quad_amounts() const {
     if (a_q_.empty()) {

@@ -39,40 +39,38 @@ __extension__ typedef unsigned __int128 uint128;
 
 inline int128 abs128(int128 v) noexcept { return v < 0 ? -v : v; }
 
-// gcd of magnitudes up to 2^127 - 1 (binary gcd: no division, which is slow on 128 bits).
-inline int128 gcd128(int128 a, int128 b) noexcept {
-  uint128 x = static_cast<uint128>(abs128(a)), y = static_cast<uint128>(abs128(b));
-  if (x == 0) return static_cast<int128>(y);
-  if (y == 0) return static_cast<int128>(x);
-  auto ctz = [](uint128 v) {
-    auto low = static_cast<std::uint64_t>(v);
-    return low != 0 ? __builtin_ctzll(low) : 64 + __builtin_ctzll(static_cast<std::uint64_t>(v >> 64));
-  };
-  int shift = ctz(x | y);
-  x >>= ctz(x);
-  do {
-    y >>= ctz(y);
-    if (x > y) std::swap(x, y);
-    y -= x;
-  } while (y != 0);
-  return static_cast<int128>(x << shift);
+// Trailing zero bits of a nonzero word, for binary_gcd.
+inline int trailing_zeros(std::uint64_t v) noexcept { return __builtin_ctzll(v); }
+inline int trailing_zeros(uint128 v) noexcept {
+  auto low = static_cast<std::uint64_t>(v);
+  return low != 0 ? __builtin_ctzll(low) : 64 + __builtin_ctzll(static_cast<std::uint64_t>(v >> 64));
 }
 
-// gcd of two magnitudes below 2^64: the same binary gcd on machine words, several times faster
-// than on 128 bits. Operands of a sum or product of small ratios are 64-bit, so this is the gcd
-// almost every ratio operation runs.
-inline std::uint64_t gcd64(std::uint64_t x, std::uint64_t y) noexcept {
+// Binary gcd (Stein): shifts and subtractions, no division, which is slow on 128 bits and not
+// fast on 64.
+template <class U>
+U binary_gcd(U x, U y) noexcept {
   if (x == 0) return y;
   if (y == 0) return x;
-  int shift = __builtin_ctzll(x | y);
-  x >>= __builtin_ctzll(x);
+  int shift = trailing_zeros(static_cast<U>(x | y));
+  x >>= trailing_zeros(x);
   do {
-    y >>= __builtin_ctzll(y);
+    y >>= trailing_zeros(y);
     if (x > y) std::swap(x, y);
     y -= x;
   } while (y != 0);
-  return x << shift;
+  return static_cast<U>(x << shift);
 }
+
+// gcd of magnitudes up to 2^127 - 1.
+inline int128 gcd128(int128 a, int128 b) noexcept {
+  return static_cast<int128>(binary_gcd(static_cast<uint128>(abs128(a)), static_cast<uint128>(abs128(b))));
+}
+
+// gcd of two magnitudes below 2^64, on machine words: several times faster than on 128 bits.
+// Operands of a sum or product of small ratios are 64-bit, so this is the gcd almost every ratio
+// operation runs.
+inline std::uint64_t gcd64(std::uint64_t x, std::uint64_t y) noexcept { return binary_gcd(x, y); }
 inline std::uint64_t magnitude(std::int64_t v) noexcept {
   return v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
 }

@@ -30,17 +30,25 @@ namespace stakecalc::detail {
 __extension__ typedef __float128 quad;
 __extension__ typedef unsigned __int128 uint128;
 
-// 10^k, exact for k <= 48 (5^48 < 2^113).
-inline quad quad_pow10(int k) {
-  static const std::array<quad, 49> table = [] {
-    std::array<quad, 49> t{};
-    quad p = 1;
+// 10^0 .. 10^(N-1) in a floating type T, each computed once: exact while 5^k fits T's significand
+// (k <= 22 for double, 48 for quad).
+template <class T, std::size_t N>
+const std::array<T, N>& powers_of_ten() {
+  static const std::array<T, N> table = [] {
+    std::array<T, N> t{};
+    T p = 1;
     for (auto& v : t) {
       v = p;
       p *= 10;
     }
     return t;
   }();
+  return table;
+}
+
+// 10^k, exact for k <= 48 (5^48 < 2^113).
+inline quad quad_pow10(int k) {
+  const auto& table = powers_of_ten<quad, 49>();
   if (k < 0) return 1 / quad_pow10(-k);
   quad r = 1;
   for (; k > 48; k -= 48) r *= table[48];
