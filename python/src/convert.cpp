@@ -84,6 +84,13 @@ bool parse_plain_decimal(const char* text, Py_ssize_t size, decimal& out) {
   return true;
 }
 
+// Text of an amount: the plain form directly, anything else through decimal::parse.
+decimal decimal_from_text(const char* text, Py_ssize_t size, const std::string& where) {
+  decimal plain;
+  if (parse_plain_decimal(text, size, plain)) return plain;
+  return decimal::parse(std::string_view(text, size), where);
+}
+
 }  // namespace
 
 decimal to_decimal_at(py::handle value, const std::string& list, std::size_t index) {
@@ -96,11 +103,7 @@ decimal to_decimal_at(py::handle value, const std::string& list, std::size_t ind
       if (!overflow) return decimal(x);
     } else if (PyUnicode_CheckExact(v)) {
       Py_ssize_t size = 0;
-      if (const char* text = PyUnicode_AsUTF8AndSize(v, &size)) {
-        decimal plain;
-        if (parse_plain_decimal(text, size, plain)) return plain;
-        return decimal::parse(std::string_view(text, size), list);
-      }
+      if (const char* text = PyUnicode_AsUTF8AndSize(v, &size)) return decimal_from_text(text, size, list);
       PyErr_Clear();
     } else if (reinterpret_cast<PyObject*>(Py_TYPE(v)) == decimal_type) {
       // Its str is the exact value ("1.50", "1E+3"); NaN and infinities fail to parse and are then
@@ -108,11 +111,7 @@ decimal to_decimal_at(py::handle value, const std::string& list, std::size_t ind
       if (PyObject* text_object = PyObject_Str(v)) {
         const py::object owned = py::reinterpret_steal<py::object>(text_object);
         Py_ssize_t size = 0;
-        if (const char* text = PyUnicode_AsUTF8AndSize(text_object, &size)) {
-          decimal plain;
-          if (parse_plain_decimal(text, size, plain)) return plain;
-          return decimal::parse(std::string_view(text, size), list);
-        }
+        if (const char* text = PyUnicode_AsUTF8AndSize(text_object, &size)) return decimal_from_text(text, size, list);
       }
       PyErr_Clear();
     }
