@@ -117,9 +117,14 @@ public:
     return {f, df};
   }
 
-  // {f, f'} at x in quad, scaled as described above.
-  std::pair<quad, quad> eval(quad x) const {
+  // {f, f'} at x in quad, scaled as described above. With `bound`, also a bound on |error of f|
+  // (see below), for deciding whether a root found with it rounds correctly.
+  std::pair<quad, quad> eval(quad x, double* bound = nullptr) const {
     quad f = 0, df = 0;
+    // Worst-case error bound, in units of quad's rounding (2^-113 of the result of each operation).
+    // Every term is a rounded amount (3 roundings at most) times a power found with some roundings
+    // and added to f with one more; each rounding errs by at most a unit of the value it rounds.
+    double units = 0;
     if (!integral_) {
       quad t_ref = x >= 0 ? to_quad_time(t_min_index()) : to_quad_time(t_max_index());
       const std::vector<quad>& a_q = quad_amounts();
@@ -128,7 +133,12 @@ public:
         quad term = a_q[i] * quad_exp(-dt * x);
         f += term;
         df -= dt * term;
+        // e^y with y = -dt x off by |y| (5 units: the times' 3 roundings, the difference, the
+        // product) errs by 5|y| units of itself; quad_exp adds a few (4 here).
+        if (bound) units += static_cast<double>(quad_abs(term)) * (5 * std::fabs(static_cast<double>(dt * x)) + 9) +
+                            std::fabs(static_cast<double>(f));
       }
+      if (bound) *bound = units * 0x1p-113;
       return {f, df};
     }
     // Powers of b = e^(-|x|/D) are carried as b^k - 1, which keeps their relative precision
@@ -136,6 +146,9 @@ public:
     quad m_base = quad_expm1(-quad_abs(x) / static_cast<quad>(denominator_));
     std::array<quad, 64> squares{};  // b^(2^j) - 1
     int squares_known = 0;
+    // Roundings so far along the chain of powers, each worth at most a unit of the power's m (or
+    // of 1 + m, for a product m1 m2 added to it): the division and quad_expm1 count 6.
+    int operations = 6;
     auto power = [&](std::int64_t k) {  // b^k - 1
       quad m = 0;
       for (int j = 0; k != 0; ++j, k >>= 1) {
@@ -143,8 +156,12 @@ public:
           squares[static_cast<std::size_t>(j)] =
               j == 0 ? m_base : squares[static_cast<std::size_t>(j - 1)] * (squares[static_cast<std::size_t>(j - 1)] + 2);
           ++squares_known;
+          operations += 2;
         }
-        if (k & 1) m = m + squares[static_cast<std::size_t>(j)] + m * squares[static_cast<std::size_t>(j)];
+        if (k & 1) {
+          m = m + squares[static_cast<std::size_t>(j)] + m * squares[static_cast<std::size_t>(j)];
+          operations += 3;
+        }
       }
       return m;
     };
@@ -159,12 +176,21 @@ public:
       if (e != at) {
         quad g = power(e - at);
         m = m + g + m * g;
+        operations += 3;
         at = e;
       }
       quad term = a_q[i] * (1 + m);
       f += term;
       df -= static_cast<quad>(n_[i] - n_ref) * term;
+      if (bound) {
+        // The errors of m add up along the chain (each rounding errs by a unit of a value no
+        // larger than 2 |m| + |m|^2 <= 3, relative to |1 + m| >= e^-230 only through m itself):
+        // `operations` units of 2 + |m|, then the amount (3), 1 + m, the product and the sum.
+        const double a = std::fabs(static_cast<double>(a_q[i])), mm = std::fabs(static_cast<double>(m));
+        units += a * (static_cast<double>(operations) * (2 * mm + mm * mm) + 6 * (1 + mm)) + std::fabs(static_cast<double>(f));
+      }
     }
+    if (bound) *bound = units * 0x1p-113;
     return {f, df / static_cast<quad>(denominator_)};
   }
 
@@ -373,10 +399,12 @@ void check_root_inputs(const std::vector<decimal>& amounts, std::size_t times, c
                       where);
 }
 
-// Newton steps at 100 digits from the double root, when quad's could not settle (see
-// eval_precise): each step costs ~n exponentials at 100 digits, microseconds, and only these rare
-// flows pay it. The root leaves as the nearest quad (two doubles' worth of it is plenty).
-quad polish_root_precisely(const exponential_sum& sum, double x0, const std::string& where) {
+// Newton steps at 100 digits from the double root, when quad's could not settle or its root
+// might round wrongly (see eval_precise): each step costs ~n exponentials at 100 digits, tens of
+// microseconds, and only these rare flows pay it. The root is accurate to far beyond 33 digits,
+// so it is rounded straight from 100 digits: the rate e^x - 1 rounded half-even to `digits`
+// significant digits, as to_decimal rounds a quad.
+decimal polish_root_precisely(const exponential_sum& sum, double x0, int digits, const std::string& where) {
   precise x = x0;
   for (int i = 0; i < 60; ++i) {
     const auto [f, df] = sum.eval_precise(x);
@@ -387,9 +415,29 @@ quad polish_root_precisely(const exponential_sum& sum, double x0, const std::str
     if (abs(dx) <= abs(x) * precise("1e-60") || abs(dx) < precise("1e-90")) break;
     if (i == 59) throw no_solution("the rate iteration did not converge to 28 significant digits", where);
   }
-  const double hi = static_cast<double>(x);
-  const double lo = static_cast<double>(x - precise(hi));
-  return static_cast<quad>(hi) + static_cast<quad>(lo);
+  precise r = expm1(x);
+  if (r == 0) return decimal();
+  const bool negative = r < 0;
+  if (negative) r = -r;
+  int k = digits - 1 - static_cast<int>(std::floor(std::log10(static_cast<double>(r))));
+  precise y = r * pow(precise(10), k);
+  if (y >= pow(precise(10), digits)) {
+    y /= 10;
+    --k;
+  } else if (y < pow(precise(10), digits - 1)) {
+    y *= 10;
+    ++k;
+  }
+  big_int whole = static_cast<big_int>(floor(y));
+  const precise rest = y - precise(whole);
+  if (rest > precise(0.5) || (rest == precise(0.5) && (whole & 1) != 0)) ++whole;
+  while (k > 0 && whole != 0 && whole % 10 == 0) {
+    whole /= 10;
+    --k;
+  }
+  if (negative) whole = -whole;
+  if (k >= 0) return k > decimal::max_scale ? decimal() : decimal::from_parts(whole, k);
+  return decimal::from_parts(whole * detail::big_pow10(-k), 0);
 }
 
 // How far the double-double root may be from the true one, in multiples of the estimated error
@@ -460,15 +508,22 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
       if (rounds_alike(r, radius, digits)) return to_decimal(r, digits, where);
     }
   }
-  // The quad path, as before the double-double one existed (from the full double root).
+  // The quad path from the full double root. Its root is returned when every rate within its
+  // error bound rounds alike: the true root lies within (|f| + the bound on f's error) / |f'| of
+  // it (f' is constant to far better than 1% over so short a distance; 2% is allowed).
   const double x = refine_root(fd, *found);
-  quad root = 0;
   try {
-    root = polish_root([&](quad v) { return sum.eval(v); }, x, where);
+    const quad root = polish_root([&](quad v) { return sum.eval(v); }, x, where);
+    double bound = 0;
+    const auto [f, df] = sum.eval(root, &bound);
+    const double error = 1.02 * (std::fabs(static_cast<double>(f)) + bound) / std::fabs(static_cast<double>(df));
+    const quad r = quad_expm1(root);
+    const double radius = error * static_cast<double>(1 + r) + std::fabs(static_cast<double>(r)) * 0x1p-109;
+    if (df != 0 && rounds_alike(r, radius, digits)) return to_decimal(r, digits, where);
   } catch (const no_solution&) {
-    root = polish_root_precisely(sum, x, where);
+    // quad's steps did not settle: the 100-digit ones decide.
   }
-  return to_decimal(quad_expm1(root), digits, where);
+  return polish_root_precisely(sum, x, digits, where);
 }
 
 }  // namespace

@@ -7,15 +7,17 @@
 // day_counter (ACT/365F by default, which is the spreadsheet's XNPV/XIRR rule: days / 365).
 //
 // Precision: rates of return and present values are irrational in general; they are computed in
-// quad precision (113-bit significand, about 34 significant digits; detail/quad.hpp) and returned
-// as a decimal rounded half-even to `digits` significant digits (default 30; at most 33). The
-// error of the computation is a few units in the 33rd digit for well-conditioned flows, so the
-// default 30 digits are all correct unless the present value is ill-conditioned (amounts that
-// cancel to 1 part in 10^3 or worse): flows that net to 1 part in 10^8 of what they move (a rate
-// near 4e-9) keep 26 correct digits.
-// XIRR on whole-day times first polishes in double-double (about 32 digits, detail/double_double.hpp)
-// and returns that root only when every value within its estimated error rounds to the same
-// `digits`-digit decimal; otherwise the quad polish decides, as it always did.
+// quad precision (113-bit significand, about 34 significant digits; detail/quad.hpp) or better and
+// returned as a decimal rounded half-even to `digits` significant digits (default 30; at most 33).
+// - Present values (xnpv, npv): the error is a few units in the 33rd digit of the largest term, so
+//   the default 30 digits are all correct unless the terms cancel (to 1 part in 10^3 or worse).
+// - Rates (xirr, irr) are correctly rounded, ill-conditioned flows included. XIRR on whole-day
+//   times first polishes in double-double (about 32 digits, detail/double_double.hpp) and returns
+//   that root only when every value within its estimated error rounds to the same decimal. The
+//   quad polish comes next, with a worst-case bound on its error, under the same rule. When even
+//   that bound straddles a rounding boundary (flows that cancel to 1 part in 10^8, or a rate that
+//   is small against the amounts' size), Newton steps at 100 digits decide: tens of microseconds
+//   a flow instead of tenths.
 #pragma once
 
 #include <cstdint>
