@@ -2,6 +2,9 @@
 
 #include <datetime.h>
 
+#include <cstdint>
+#include <limits>
+
 #include "stakecalc/calendar.hpp"
 #include "stakecalc/day_count.hpp"
 
@@ -24,6 +27,92 @@ std::string describe(py::handle value) {
   return type + " " + text;
 }
 
+namespace {
+
+// ---- reading a decimal.Decimal without its text ----------------------------------------------
+//
+// str(Decimal) and its parse were most of the cost of a list of amounts (a malloc, a digit loop and
+// a free per element). CPython's C decimal (Modules/_decimal, on libmpdec) keeps each value in an
+// mpd_t right after the object header and the cached hash: a flag byte (sign, NaN, infinity), the
+// exponent, the digit count, and the coefficient as `len` words of 19 decimal digits. That layout
+// is not a public API, so it is used only after probing it: values made by decimal.Decimal itself
+// must read back exactly as their text says, on this interpreter, before any caller's value is
+// read this way. If a probe disagrees (another implementation, a changed layout), every Decimal
+// goes through its text as before. Python 3.13's public decimal C API (PyDec_AsUint128Triple)
+// would replace this where available.
+struct mpd_mirror {  // libmpdec's mpd_t on a 64-bit build
+  std::uint8_t flags;
+  std::int64_t exp;
+  std::int64_t digits;
+  std::int64_t len;
+  std::int64_t alloc;
+  std::uint64_t* data;
+};
+struct decimal_object_mirror {  // _decimal's PyDecObject
+  PyObject_HEAD
+  Py_hash_t hash;
+  mpd_mirror dec;
+};
+constexpr std::uint8_t mpd_negative = 1, mpd_special = 2 | 4 | 8;  // MPD_NEG; MPD_INF | MPD_NAN | MPD_SNAN
+
+// The value of a finite Decimal whose coefficient is one word below 2^63 and whose exponent is
+// at most 0: that coefficient with scale -exponent, as decimal::parse reads its str (trailing
+// zeros kept). False for anything else.
+bool read_decimal_layout(PyObject* v, decimal& out) {
+  const mpd_mirror& d = reinterpret_cast<const decimal_object_mirror*>(v)->dec;
+  if ((d.flags & mpd_special) != 0 || d.len != 1 || d.exp > 0 || d.exp < -decimal::max_scale ||
+      d.data[0] > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    return false;
+  const auto coefficient = static_cast<std::int64_t>(d.data[0]);
+  out = decimal::from_parts((d.flags & mpd_negative) != 0 ? -coefficient : coefficient, static_cast<int>(-d.exp));
+  return true;
+}
+
+}  // namespace
+
+bool decimal_layout_known() {
+  static const bool known = [] {
+    if (sizeof(void*) != 8) return false;
+    try {
+      const py::object type = decimal_class();
+      if (reinterpret_cast<PyTypeObject*>(type.ptr())->tp_basicsize <
+          static_cast<Py_ssize_t>(sizeof(decimal_object_mirror)))
+        return false;
+      // Each probe: its text, then what the layout must say (or that it must refuse it).
+      const struct {
+        const char* text;
+        bool readable;
+        std::int64_t coefficient;
+        int scale;
+      } probes[] = {{"-12.30", true, -1230, 2},
+                    {"0", true, 0, 0},
+                    {"-0.000", true, 0, 3},
+                    {"9223372036854775807", true, 9223372036854775807LL, 0},
+                    {"0.0000000000000000000000000000001", true, 1, 31},
+                    {"1234567890123456789.01", false, 0, 0},  // two words
+                    {"9223372036854775808", false, 0, 0},     // one word, beyond 63 bits
+                    {"1E+3", false, 0, 0},
+                    {"NaN", false, 0, 0},
+                    {"-Infinity", false, 0, 0}};
+      for (const auto& probe : probes) {
+        const py::object value = type(probe.text);
+        decimal got;
+        const bool read = read_decimal_layout(value.ptr(), got);
+        if (read != probe.readable) return false;
+        if (read && (got.to_string() != decimal::from_parts(probe.coefficient, probe.scale).to_string() ||
+                     got.scale() != probe.scale))
+          return false;
+      }
+      return true;
+    } catch (const std::exception&) {
+      PyErr_Clear();
+      return false;
+    }
+  }();
+  return known;
+}
+
+
 decimal to_decimal(py::handle value, const std::string& field) {
   if (value.is_none()) throw invalid_input("expected a Decimal, int or str, got None", field);
   if (PyBool_Check(value.ptr())) throw invalid_input("expected a Decimal, int or str, got bool " + describe(value), field);
@@ -39,6 +128,10 @@ decimal to_decimal(py::handle value, const std::string& field) {
                             "; pass decimal.Decimal('...') or a str such as '0.1'",
                         field);
   if (py::isinstance(value, decimal_class())) {
+    decimal read;
+    if (Py_TYPE(value.ptr()) == reinterpret_cast<PyTypeObject*>(decimal_class().ptr()) && decimal_layout_known() &&
+        read_decimal_layout(value.ptr(), read))
+      return read;
     if (!value.attr("is_finite")().cast<bool>())
       throw invalid_input("expected a finite Decimal, got " + std::string(py::str(value)), field);
     return decimal::parse(std::string(py::str(value)), field);
@@ -106,6 +199,8 @@ decimal to_decimal_at(py::handle value, const std::string& list, std::size_t ind
       if (const char* text = PyUnicode_AsUTF8AndSize(v, &size)) return decimal_from_text(text, size, list);
       PyErr_Clear();
     } else if (reinterpret_cast<PyObject*>(Py_TYPE(v)) == decimal_type) {
+      decimal read;
+      if (decimal_layout_known() && read_decimal_layout(v, read)) return read;
       // Its str is the exact value ("1.50", "1E+3"); NaN and infinities fail to parse and are then
       // refused below with the finite-Decimal message.
       if (PyObject* text_object = PyObject_Str(v)) {

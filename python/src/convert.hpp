@@ -38,6 +38,9 @@ decimal to_decimal(py::handle value, const std::string& field);
 // costs an allocation per element: the name is made only for an error.
 decimal to_decimal_at(py::handle value, const std::string& list, std::size_t index);
 std::optional<decimal> to_optional_decimal(py::handle value, const std::string& field);
+// Whether Decimals are read from CPython's representation rather than their text (probed once on
+// first use; see convert.cpp). Exposed to the tests as stakecalc._core._reads_decimal_layout.
+bool decimal_layout_known();
 py::object from_decimal(const decimal& value);
 
 ratio to_ratio(py::handle value, const std::string& field);  // Fraction, Decimal, int or "a/b" str

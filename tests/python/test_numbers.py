@@ -125,3 +125,68 @@ def test_exception_hierarchy():
         stakecalc.divide(1, 0, 2)
     with pytest.raises(stakecalc.Overflow):
         Money("1e5000") * "1e5000" * "1e5000"
+
+
+# Decimals are read from CPython's own representation when its layout checks out (convert.cpp),
+# from their text otherwise; both must give exactly the Decimal's value, with its scale. The
+# expectation is derived here from the Decimal's tuple: a positive exponent becomes trailing
+# zeros of a whole number, a negative zero is zero, everything else keeps its digits and scale.
+def expected_amount(d):
+    sign, digits, exponent = d.as_tuple()
+    coefficient = int("".join(map(str, digits)) or "0")
+    if exponent > 0:
+        coefficient *= 10**exponent
+        exponent = 0
+    if coefficient == 0:
+        sign = 0
+    return Decimal((sign, tuple(int(c) for c in str(coefficient)), exponent))
+
+
+decimals = st.builds(
+    lambda sign, coefficient, exponent: Decimal((sign, tuple(int(c) for c in str(coefficient)), exponent)),
+    st.integers(0, 1),
+    st.one_of(st.integers(0, 10**4), st.integers(0, 2**63 + 10), st.integers(0, 10**25)),
+    st.integers(-30, 3),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(decimals)
+def test_decimals_are_read_exactly_with_their_scale(d):
+    want = expected_amount(d)
+    got = Money(d, "CNY").amount
+    assert got == want and got.as_tuple() == want.as_tuple()
+    # The list path (element by element) too: the sum at rate 0 of [d, 0] is d.
+    if len(want.as_tuple().digits) <= 30:
+        assert stakecalc.npv(0, [d, 0]) == want
+
+
+def test_decimals_are_read_from_cpythons_representation():
+    # The fast path must be on where it can be: CPython's C decimal on a 64-bit build.
+    import platform
+    import struct
+
+    import decimal
+
+    if platform.python_implementation() == "CPython" and struct.calcsize("P") == 8 and hasattr(decimal, "__libmpdec_version__"):
+        assert stakecalc._core._reads_decimal_layout()
+
+
+def test_decimal_edges_read_exactly():
+    for text in ["-12.30", "0", "-0.000", "9223372036854775807", "-9223372036854775807", "9223372036854775808",
+                 "0.0000000000000000000000000000001", "1234567890123456789.01", "1E+3", "-5E+1", "1.000000"]:
+        d = Decimal(text)
+        assert Money(d, "CNY").amount.as_tuple() == expected_amount(d).as_tuple(), text
+        assert stakecalc.npv(0, [d, Decimal(0)]) == expected_amount(d), text
+
+
+def test_decimal_subclasses_and_specials():
+    class Tagged(Decimal):
+        pass
+
+    assert Money(Tagged("1.50"), "CNY").amount.as_tuple() == Decimal("1.50").as_tuple()
+    for special in ["NaN", "-Infinity", "sNaN"]:
+        with pytest.raises(stakecalc.InvalidInput, match="finite Decimal"):
+            Money(Decimal(special), "CNY")
+        with pytest.raises(stakecalc.InvalidInput, match=r"amounts\[1\]"):
+            stakecalc.npv(0, [Decimal(1), Decimal(special)])
