@@ -44,6 +44,8 @@ void bind_numbers(py::module_& m) {
       .value("UNNECESSARY", rounding::unnecessary, "Asserts no rounding is needed; raises RoundingNeeded otherwise.")
       .finalize();
 
+  m.def("_makes_fractions_directly", &fraction_fast_path_on,
+        "Whether Fractions are made from their slots (a fast path the tests check is on).");
   m.def("_reads_decimal_layout", &decimal_layout_known,
         "Whether Decimals are read from CPython's representation (a fast path the tests check is on).");
   m.def(

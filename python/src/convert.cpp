@@ -246,9 +246,57 @@ ratio to_ratio(py::handle value, const std::string& field) {
   return ratio(to_decimal(value, field));
 }
 
-py::object from_ratio(const ratio& value) {
-  return fraction_class()(from_big_int(value.numerator()), from_big_int(value.denominator()));
+namespace {
+
+// A Fraction from a numerator and a positive denominator already in lowest terms (every ratio is),
+// made as Python 3.12's Fraction._from_coprime_ints makes one: object.__new__ and the two slots.
+// Fraction(n, d) checks its arguments' types and divides by their gcd in Python code, a
+// microsecond and more each, and a sweep's table makes hundreds of thousands. The slots are an
+// implementation detail, so they are used only after a probe: Fractions made this way must equal,
+// hash, print and behave as Fraction(n, d) does on this interpreter; otherwise Fraction(n, d).
+py::object fraction_from_slots(py::handle numerator, py::handle denominator) {
+  static PyObject* const numerator_slot = PyUnicode_InternFromString("_numerator");
+  static PyObject* const denominator_slot = PyUnicode_InternFromString("_denominator");
+  static PyObject* const no_arguments = PyTuple_New(0);
+  auto* type = reinterpret_cast<PyTypeObject*>(fraction_class().ptr());
+  py::object made = py::reinterpret_steal<py::object>(PyBaseObject_Type.tp_new(type, no_arguments, nullptr));
+  if (!made || PyObject_SetAttr(made.ptr(), numerator_slot, numerator.ptr()) != 0 ||
+      PyObject_SetAttr(made.ptr(), denominator_slot, denominator.ptr()) != 0)
+    throw py::error_already_set();
+  return made;
 }
+
+bool fraction_slots_known() {
+  static const bool known = [] {
+    try {
+      const py::object type = fraction_class();
+      for (const auto& [n, d] : {std::pair<long long, long long>{3, 4}, {-7, 1}, {0, 1}, {-5, 12}}) {
+        const py::object made = fraction_from_slots(py::int_(n), py::int_(d));
+        const py::object usual = type(n, d);
+        const py::object numerator = made.attr("numerator"), denominator = made.attr("denominator");
+        if (!py::type::handle_of(made).is(type) || !made.equal(usual) || py::hash(made) != py::hash(usual) ||
+            std::string(py::str(made)) != std::string(py::str(usual)) || !numerator.equal(py::int_(n)) ||
+            !denominator.equal(py::int_(d)) || !(made + usual).equal(type(2 * n, d)))
+          return false;
+      }
+      return true;
+    } catch (const std::exception&) {
+      PyErr_Clear();
+      return false;
+    }
+  }();
+  return known;
+}
+
+}  // namespace
+
+py::object from_ratio(const ratio& value) {
+  py::object numerator = from_big_int(value.numerator()), denominator = from_big_int(value.denominator());
+  if (fraction_slots_known()) return fraction_from_slots(numerator, denominator);
+  return fraction_class()(numerator, denominator);
+}
+
+bool fraction_fast_path_on() { return fraction_slots_known(); }
 
 date to_date(py::handle value, const std::string& field) {
   if (!PyDateTimeAPI) PyDateTime_IMPORT;

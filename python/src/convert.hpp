@@ -45,6 +45,9 @@ py::object from_decimal(const decimal& value);
 
 ratio to_ratio(py::handle value, const std::string& field);  // Fraction, Decimal, int or "a/b" str
 py::object from_ratio(const ratio& value);
+// Whether from_ratio makes Fractions from their slots rather than through Fraction(n, d) (probed
+// once on first use; see convert.cpp). Exposed to the tests as stakecalc._core._makes_fractions_directly.
+bool fraction_fast_path_on();
 py::object from_big_int(const big_int& value);
 
 date to_date(py::handle value, const std::string& field);

@@ -190,3 +190,21 @@ def test_decimal_subclasses_and_specials():
             Money(Decimal(special), "CNY")
         with pytest.raises(stakecalc.InvalidInput, match=r"amounts\[1\]"):
             stakecalc.npv(0, [Decimal(1), Decimal(special)])
+
+
+# Exact fractions come out as fractions.Fraction made from their slots when a probe says that is
+# the same object Fraction(n, d) makes (convert.cpp); checked here against Fraction itself.
+def test_fractions_out_are_true_fractions():
+    import platform
+    from fractions import Fraction
+
+    if platform.python_implementation() == "CPython":
+        assert stakecalc._core._makes_fractions_directly()
+    cases = [([-100, 250], Fraction(5, 2)), ([-3, 1], Fraction(1, 3)), ([-7, 0, 7], Fraction(1)),
+             ([-(10**30), 10**30 + 1], Fraction(10**30 + 1, 10**30))]
+    for amounts, want in cases:
+        got = stakecalc.multiple([Decimal(a) for a in amounts])
+        assert type(got) is Fraction
+        assert got == want and hash(got) == hash(want) and str(got) == str(want)
+        assert (got.numerator, got.denominator) == (want.numerator, want.denominator)
+        assert got + want == 2 * want and pickle.loads(pickle.dumps(got)) == want
