@@ -29,6 +29,18 @@ std::string describe(py::handle value) {
 
 namespace {
 
+// Runs a probe of the interpreter's internals (the fast paths below use them only if it passes):
+// false when it fails or throws, a Python error included.
+template <class Probe>
+bool probe_passes(Probe probe) {
+  try {
+    return probe();
+  } catch (const std::exception&) {
+    PyErr_Clear();
+    return false;
+  }
+}
+
 // ---- reading a decimal.Decimal without its text ----------------------------------------------
 //
 // str(Decimal) and its parse were most of the cost of a list of amounts (a malloc, a digit loop and
@@ -71,47 +83,40 @@ bool read_decimal_layout(PyObject* v, decimal& out) {
 }  // namespace
 
 bool decimal_layout_known() {
-  static const bool known = [] {
-    if (sizeof(void*) != 8) return false;
-    try {
-      const py::object type = decimal_class();
-      if (reinterpret_cast<PyTypeObject*>(type.ptr())->tp_basicsize <
-          static_cast<Py_ssize_t>(sizeof(decimal_object_mirror)))
-        return false;
-      // Each probe: its text, then what the layout must say (or that it must refuse it).
-      const struct {
-        const char* text;
-        bool readable;
-        std::int64_t coefficient;
-        int scale;
-      } probes[] = {{"-12.30", true, -1230, 2},
-                    {"0", true, 0, 0},
-                    {"-0.000", true, 0, 3},
-                    {"9223372036854775807", true, 9223372036854775807LL, 0},
-                    {"0.0000000000000000000000000000001", true, 1, 31},
-                    {"1234567890123456789.01", false, 0, 0},  // two words
-                    {"9223372036854775808", false, 0, 0},     // one word, beyond 63 bits
-                    {"1E+3", false, 0, 0},
-                    {"NaN", false, 0, 0},
-                    {"-Infinity", false, 0, 0}};
-      for (const auto& probe : probes) {
-        const py::object value = type(probe.text);
-        decimal got;
-        const bool read = read_decimal_layout(value.ptr(), got);
-        if (read != probe.readable) return false;
-        if (read && (got.to_string() != decimal::from_parts(probe.coefficient, probe.scale).to_string() ||
-                     got.scale() != probe.scale))
-          return false;
-      }
-      return true;
-    } catch (const std::exception&) {
-      PyErr_Clear();
+  static const bool known = sizeof(void*) == 8 && probe_passes([] {
+    const py::object type = decimal_class();
+    if (reinterpret_cast<PyTypeObject*>(type.ptr())->tp_basicsize <
+        static_cast<Py_ssize_t>(sizeof(decimal_object_mirror)))
       return false;
+    // Each probe: its text, then what the layout must say (or that it must refuse it).
+    const struct {
+      const char* text;
+      bool readable;
+      std::int64_t coefficient;
+      int scale;
+    } probes[] = {{"-12.30", true, -1230, 2},
+                  {"0", true, 0, 0},
+                  {"-0.000", true, 0, 3},
+                  {"9223372036854775807", true, 9223372036854775807LL, 0},
+                  {"0.0000000000000000000000000000001", true, 1, 31},
+                  {"1234567890123456789.01", false, 0, 0},  // two words
+                  {"9223372036854775808", false, 0, 0},     // one word, beyond 63 bits
+                  {"1E+3", false, 0, 0},
+                  {"NaN", false, 0, 0},
+                  {"-Infinity", false, 0, 0}};
+    for (const auto& probe : probes) {
+      const py::object value = type(probe.text);
+      decimal got;
+      const bool read = read_decimal_layout(value.ptr(), got);
+      if (read != probe.readable) return false;
+      if (read && (got.to_string() != decimal::from_parts(probe.coefficient, probe.scale).to_string() ||
+                   got.scale() != probe.scale))
+        return false;
     }
-  }();
+    return true;
+  });
   return known;
 }
-
 
 decimal to_decimal(py::handle value, const std::string& field) {
   if (value.is_none()) throw invalid_input("expected a Decimal, int or str, got None", field);
@@ -267,24 +272,19 @@ py::object fraction_from_slots(py::handle numerator, py::handle denominator) {
 }
 
 bool fraction_slots_known() {
-  static const bool known = [] {
-    try {
-      const py::object type = fraction_class();
-      for (const auto& [n, d] : {std::pair<long long, long long>{3, 4}, {-7, 1}, {0, 1}, {-5, 12}}) {
-        const py::object made = fraction_from_slots(py::int_(n), py::int_(d));
-        const py::object usual = type(n, d);
-        const py::object numerator = made.attr("numerator"), denominator = made.attr("denominator");
-        if (!py::type::handle_of(made).is(type) || !made.equal(usual) || py::hash(made) != py::hash(usual) ||
-            std::string(py::str(made)) != std::string(py::str(usual)) || !numerator.equal(py::int_(n)) ||
-            !denominator.equal(py::int_(d)) || !(made + usual).equal(type(2 * n, d)))
-          return false;
-      }
-      return true;
-    } catch (const std::exception&) {
-      PyErr_Clear();
-      return false;
+  static const bool known = probe_passes([] {
+    const py::object type = fraction_class();
+    for (const auto& [n, d] : {std::pair<long long, long long>{3, 4}, {-7, 1}, {0, 1}, {-5, 12}}) {
+      const py::object made = fraction_from_slots(py::int_(n), py::int_(d));
+      const py::object usual = type(n, d);
+      const py::object numerator = made.attr("numerator"), denominator = made.attr("denominator");
+      if (!py::type::handle_of(made).is(type) || !made.equal(usual) || py::hash(made) != py::hash(usual) ||
+          std::string(py::str(made)) != std::string(py::str(usual)) || !numerator.equal(py::int_(n)) ||
+          !denominator.equal(py::int_(d)) || !(made + usual).equal(type(2 * n, d)))
+        return false;
     }
-  }();
+    return true;
+  });
   return known;
 }
 
