@@ -80,42 +80,48 @@ bool read_decimal_layout(PyObject* v, decimal& out) {
   return true;
 }
 
+// Whether read_decimal_layout reads Decimals made here exactly as their text says.
+bool decimal_layout_matches() {
+  const py::object type = decimal_class();
+  if (reinterpret_cast<PyTypeObject*>(type.ptr())->tp_basicsize <
+      static_cast<Py_ssize_t>(sizeof(decimal_object_mirror)))
+    return false;
+  // Each probe: its text, then what the layout must say (or that it must refuse it).
+  const struct {
+    const char* text;
+    bool readable;
+    std::int64_t coefficient;
+    int scale;
+  } probes[] = {{"-12.30", true, -1230, 2},
+                {"0", true, 0, 0},
+                {"-0.000", true, 0, 3},
+                {"9223372036854775807", true, 9223372036854775807LL, 0},
+                {"0.0000000000000000000000000000001", true, 1, 31},
+                {"1234567890123456789.01", false, 0, 0},  // two words
+                {"9223372036854775808", false, 0, 0},     // one word, beyond 63 bits
+                {"1E+3", false, 0, 0},
+                {"NaN", false, 0, 0},
+                {"-Infinity", false, 0, 0}};
+  for (const auto& probe : probes) {
+    const py::object value = type(probe.text);
+    decimal got;
+    const bool read = read_decimal_layout(value.ptr(), got);
+    if (read != probe.readable) return false;
+    if (read && (got.to_string() != decimal::from_parts(probe.coefficient, probe.scale).to_string() ||
+                 got.scale() != probe.scale))
+      return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool decimal_layout_known() {
-  static const bool known = sizeof(void*) == 8 && probe_passes([] {
-    const py::object type = decimal_class();
-    if (reinterpret_cast<PyTypeObject*>(type.ptr())->tp_basicsize <
-        static_cast<Py_ssize_t>(sizeof(decimal_object_mirror)))
-      return false;
-    // Each probe: its text, then what the layout must say (or that it must refuse it).
-    const struct {
-      const char* text;
-      bool readable;
-      std::int64_t coefficient;
-      int scale;
-    } probes[] = {{"-12.30", true, -1230, 2},
-                  {"0", true, 0, 0},
-                  {"-0.000", true, 0, 3},
-                  {"9223372036854775807", true, 9223372036854775807LL, 0},
-                  {"0.0000000000000000000000000000001", true, 1, 31},
-                  {"1234567890123456789.01", false, 0, 0},  // two words
-                  {"9223372036854775808", false, 0, 0},     // one word, beyond 63 bits
-                  {"1E+3", false, 0, 0},
-                  {"NaN", false, 0, 0},
-                  {"-Infinity", false, 0, 0}};
-    for (const auto& probe : probes) {
-      const py::object value = type(probe.text);
-      decimal got;
-      const bool read = read_decimal_layout(value.ptr(), got);
-      if (read != probe.readable) return false;
-      if (read && (got.to_string() != decimal::from_parts(probe.coefficient, probe.scale).to_string() ||
-                   got.scale() != probe.scale))
-        return false;
-    }
-    return true;
-  });
-  return known;
+  // Probed once per process. Not a plain function-local static: its initialiser runs Python code,
+  // which may hand the GIL to a thread that would then wait on the static while holding the GIL.
+  PYBIND11_CONSTINIT static py::gil_safe_call_once_and_store<bool> known;
+  return known.call_once_and_store_result([] { return sizeof(void*) == 8 && probe_passes(decimal_layout_matches); })
+      .get_stored();
 }
 
 decimal to_decimal(py::handle value, const std::string& field) {
@@ -271,21 +277,24 @@ py::object fraction_from_slots(py::handle numerator, py::handle denominator) {
   return made;
 }
 
+// Whether Fractions made by fraction_from_slots behave as Fraction(n, d).
+bool fraction_slots_match() {
+  const py::object type = fraction_class();
+  for (const auto& [n, d] : {std::pair<long long, long long>{3, 4}, {-7, 1}, {0, 1}, {-5, 12}}) {
+    const py::object made = fraction_from_slots(py::int_(n), py::int_(d));
+    const py::object usual = type(n, d);
+    const py::object numerator = made.attr("numerator"), denominator = made.attr("denominator");
+    if (!py::type::handle_of(made).is(type) || !made.equal(usual) || py::hash(made) != py::hash(usual) ||
+        std::string(py::str(made)) != std::string(py::str(usual)) || !numerator.equal(py::int_(n)) ||
+        !denominator.equal(py::int_(d)) || !(made + usual).equal(type(2 * n, d)))
+      return false;
+  }
+  return true;
+}
+
 bool fraction_slots_known() {
-  static const bool known = probe_passes([] {
-    const py::object type = fraction_class();
-    for (const auto& [n, d] : {std::pair<long long, long long>{3, 4}, {-7, 1}, {0, 1}, {-5, 12}}) {
-      const py::object made = fraction_from_slots(py::int_(n), py::int_(d));
-      const py::object usual = type(n, d);
-      const py::object numerator = made.attr("numerator"), denominator = made.attr("denominator");
-      if (!py::type::handle_of(made).is(type) || !made.equal(usual) || py::hash(made) != py::hash(usual) ||
-          std::string(py::str(made)) != std::string(py::str(usual)) || !numerator.equal(py::int_(n)) ||
-          !denominator.equal(py::int_(d)) || !(made + usual).equal(type(2 * n, d)))
-        return false;
-    }
-    return true;
-  });
-  return known;
+  PYBIND11_CONSTINIT static py::gil_safe_call_once_and_store<bool> known;  // as decimal_layout_known
+  return known.call_once_and_store_result([] { return probe_passes(fraction_slots_match); }).get_stored();
 }
 
 }  // namespace

@@ -208,3 +208,34 @@ def test_fractions_out_are_true_fractions():
         assert got == want and hash(got) == hash(want) and str(got) == str(want)
         assert (got.numerator, got.denominator) == (want.numerator, want.denominator)
         assert got + want == 2 * want and pickle.loads(pickle.dumps(got)) == want
+
+
+def test_first_conversions_from_many_threads_at_once():
+    # The fast paths are probed on first use, running Python code; many threads reaching them at
+    # once in a fresh interpreter must neither deadlock (the GIL and a one-time initialiser) nor
+    # see a half-made probe. A subprocess, so that this interpreter's probes are not already done.
+    import subprocess
+    import sys
+
+    script = """
+import threading
+from decimal import Decimal
+from fractions import Fraction
+import stakecalc
+errors = []
+start = threading.Barrier(16)
+def work():
+    try:
+        start.wait()
+        for _ in range(200):
+            assert stakecalc.multiple([Decimal("-3"), Decimal("1.50"), Decimal("2.25")]) == Fraction(5, 4)
+    except Exception as e:
+        errors.append(repr(e))
+threads = [threading.Thread(target=work) for _ in range(16)]
+for t in threads: t.start()
+for t in threads: t.join()
+print("ok" if not errors else errors)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
