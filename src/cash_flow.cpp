@@ -27,9 +27,10 @@ namespace {
 // The precision of the last-resort root polishing (polish_root_precisely).
 using precise = boost::multiprecision::number<boost::multiprecision::cpp_bin_float<100>, boost::multiprecision::et_off>;
 
-// e^y - 1 in double-double: detail::expm1_small for |y| <= 0.36, quad_expm1 beyond (periodic
-// times, extreme rates).
-double_double expm1_double_double(double_double y) {
+// What eval_powers needs to work alike in double-double, quad and 100 digits: the leading
+// double, e^y - 1, and the size of one rounding relative to the result. In double-double, e^y - 1
+// is detail::expm1_small for |y| <= 0.36 and quad_expm1 beyond (periodic times, extreme rates).
+double_double expm1_of(double_double y) {
   if (std::fabs(y.hi) > 0.36) {
     const quad q = quad_expm1(static_cast<quad>(y.hi) + static_cast<quad>(y.lo));
     const double hi = static_cast<double>(q);
@@ -38,11 +39,8 @@ double_double expm1_double_double(double_double y) {
   return detail::expm1_small(y);
 }
 
-// What eval_powers needs to work alike in double-double and quad: the leading double, e^y - 1,
-// and the size of one rounding relative to the result.
 double leading(double_double v) { return v.hi; }
 double leading(quad v) { return static_cast<double>(v); }
-double_double expm1_of(double_double y) { return expm1_double_double(y); }
 quad expm1_of(quad y) { return quad_expm1(y); }
 constexpr double rounding_unit(double_double) { return 0x1p-106; }
 constexpr double rounding_unit(quad) { return 0x1p-113; }
@@ -514,9 +512,10 @@ void check_root_inputs(const std::vector<decimal>& amounts, std::size_t times, c
 
 // Newton steps at 100 digits from the best root found so far, when quad's could not settle or its
 // root might round wrongly (see eval_precise): each step costs ~3n products at 100 digits (n
-// exponentials for times off a whole grid), and only these rare flows pay it. The root is accurate to far beyond 33 digits,
-// so it is rounded straight from 100 digits: the rate e^x - 1 rounded half-even to `digits`
-// significant digits, as to_decimal rounds a quad.
+// exponentials for times off a whole grid), and only these rare flows pay it. The root is
+// accurate to far beyond 33 digits, so the rate e^x - 1 is rounded straight from 100 digits,
+// half-even to `digits` significant digits as to_decimal rounds a quad: not through a quad,
+// whose own rounding could tip a value this path is taken for, one near a rounding boundary.
 decimal polish_root_precisely(const exponential_sum& sum, quad x0, int digits, const std::string& where) {
   const double hi = static_cast<double>(x0);
   precise x = precise(hi) + precise(static_cast<double>(x0 - static_cast<quad>(hi)));
@@ -611,6 +610,17 @@ bool rounds_alike(quad value, double radius, int digits) {
   return std::fabs(frac - 0.5) > rho;
 }
 
+// The rate e^root - 1 rounded to `digits`, when every rate within `error` of the root (in x) rounds
+// alike; nothing otherwise. e^x - 1 errs by e^x times x's error, plus a few units of
+// quad_expm1's 2^-113 (in quad, not double-double: expm1_small's 2^-101 would be a third of the
+// radius).
+std::optional<decimal> rate_if_settled(quad root, double error, int digits, const std::string& where) {
+  const quad r = quad_expm1(root);
+  const double radius = error * (1 + static_cast<double>(r)) + std::fabs(static_cast<double>(r)) * 0x1p-109;
+  if (!rounds_alike(r, radius, digits)) return std::nullopt;
+  return to_decimal(r, digits, where);
+}
+
 // A Newton step in quad from `start`, a root already good to 1e-20 or better, and the rate it
 // gives when every rate within the step's estimated error rounds alike (nothing otherwise). The
 // error: the estimated noise of f over |f'| times the factor above, plus what the step leaves
@@ -623,12 +633,7 @@ std::optional<decimal> settle_in_quad(const exponential_sum& sum, quad start, in
   const quad step = f / df;
   const double size = std::fabs(static_cast<double>(step)), slope = std::fabs(static_cast<double>(df));
   if (!(size <= 1e-20 * std::max(1.0, std::fabs(static_cast<double>(start))))) return std::nullopt;
-  const quad root = start - step;
-  const double error = error_factor * noise / slope + 1e-12 * size;
-  const quad r = quad_expm1(root);
-  const double radius = error * static_cast<double>(1 + r) + std::fabs(static_cast<double>(r)) * 0x1p-109;
-  if (!rounds_alike(r, radius, digits)) return std::nullopt;
-  return to_decimal(r, digits, where);
+  return rate_if_settled(start - step, error_factor * noise / slope + 1e-12 * size, digits, where);
 }
 
 decimal solve(const exponential_sum& sum, const decimal& guess, int digits, const std::string& where) {
@@ -646,14 +651,10 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
   if (const double rough = refine_root(fd, *found, 1e-13, 4e-12); sum.double_double_ok(rough)) {
     if (const auto polished = polish_root_double_double(sum, rough)) {
       const auto [root, error] = *polished;
-      // r = e^x - 1 errs by e^x times x's error, plus a few units of quad_expm1's 2^-113 (in
-      // quad, not double-double: expm1_small's 2^-101 would be a third of the radius).
-      const quad r = quad_expm1(static_cast<quad>(root.hi) + static_cast<quad>(root.lo));
-      const double radius = error * (1 + static_cast<double>(r)) + std::fabs(static_cast<double>(r)) * 0x1p-109;
-      if (rounds_alike(r, radius, digits)) return to_decimal(r, digits, where);
+      const quad start = static_cast<quad>(root.hi) + static_cast<quad>(root.lo);  // exact
+      if (const auto settled = rate_if_settled(start, error, digits, where)) return *settled;
       // The double-double root is good to ~1e-32, which leaves a rate below 10% within a unit of
       // its 30th digit: one Newton step with f in quad (7 bits more) settles most of those.
-      const quad start = static_cast<quad>(root.hi) + static_cast<quad>(root.lo);
       if (const auto settled = settle_in_quad(sum, start, digits, where)) return *settled;
       // Still at a rounding boundary (or ill-conditioned): 100 digits decide, from this root.
       return polish_root_precisely(sum, start, digits, where);

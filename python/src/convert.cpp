@@ -124,6 +124,17 @@ bool decimal_layout_known() {
       .get_stored();
 }
 
+namespace {
+
+// A decimal.Decimal (exactly that type) read from its representation, when the layout is known and
+// the value fits read_decimal_layout; false otherwise (the caller then reads its text).
+bool read_decimal_object(PyObject* v, decimal& out) {
+  return Py_TYPE(v) == reinterpret_cast<PyTypeObject*>(decimal_class().ptr()) && decimal_layout_known() &&
+         read_decimal_layout(v, out);
+}
+
+}  // namespace
+
 decimal to_decimal(py::handle value, const std::string& field) {
   if (value.is_none()) throw invalid_input("expected a Decimal, int or str, got None", field);
   if (PyBool_Check(value.ptr())) throw invalid_input("expected a Decimal, int or str, got bool " + describe(value), field);
@@ -140,9 +151,7 @@ decimal to_decimal(py::handle value, const std::string& field) {
                         field);
   if (py::isinstance(value, decimal_class())) {
     decimal read;
-    if (Py_TYPE(value.ptr()) == reinterpret_cast<PyTypeObject*>(decimal_class().ptr()) && decimal_layout_known() &&
-        read_decimal_layout(value.ptr(), read))
-      return read;
+    if (read_decimal_object(value.ptr(), read)) return read;
     if (!value.attr("is_finite")().cast<bool>())
       throw invalid_input("expected a finite Decimal, got " + std::string(py::str(value)), field);
     return decimal::parse(std::string(py::str(value)), field);
@@ -198,8 +207,8 @@ decimal decimal_from_text(const char* text, Py_ssize_t size, const std::string& 
 }  // namespace
 
 decimal to_decimal_at(py::handle value, const std::string& list, std::size_t index) {
-  static PyObject* const decimal_type = decimal_class().ptr();  // alive as long as the module
   PyObject* v = value.ptr();
+  decimal read;
   try {
     if (PyLong_CheckExact(v)) {
       int overflow = 0;
@@ -209,9 +218,9 @@ decimal to_decimal_at(py::handle value, const std::string& list, std::size_t ind
       Py_ssize_t size = 0;
       if (const char* text = PyUnicode_AsUTF8AndSize(v, &size)) return decimal_from_text(text, size, list);
       PyErr_Clear();
-    } else if (reinterpret_cast<PyObject*>(Py_TYPE(v)) == decimal_type) {
-      decimal read;
-      if (decimal_layout_known() && read_decimal_layout(v, read)) return read;
+    } else if (read_decimal_object(v, read)) {
+      return read;
+    } else if (Py_TYPE(v) == reinterpret_cast<PyTypeObject*>(decimal_class().ptr())) {
       // Its str is the exact value ("1.50", "1E+3"); NaN and infinities fail to parse and are then
       // refused below with the finite-Decimal message.
       if (PyObject* text_object = PyObject_Str(v)) {
