@@ -8,10 +8,14 @@
 #include "stakecalc/loan.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <utility>
 
 #include "stakecalc/cash_flow.hpp"
+#include "stakecalc/detail/fixed_rate_schedule.hpp"
+#include "stakecalc/detail/monthly_accrual.hpp"
 #include "stakecalc/detail/quad.hpp"
+#include "stakecalc/detail/rounding_decision.hpp"
 #include "stakecalc/lpr.hpp"
 #include "stakecalc/money.hpp"
 #include "stakecalc/schedule.hpp"
@@ -39,27 +43,7 @@ ratio min_ratio(const ratio& a, const ratio& b) { return a < b ? a : b; }
 ratio monthly_fraction(const date& a, const date& b) {
   if (a == b) return ratio(0);
   if (b < a) return -monthly_fraction(b, a);
-  // Each of date's year(), month() and day() converts the day number to a calendar date again;
-  // one conversion per date here (this runs twice per period of every loan on a monthly basis).
-  const auto ya = a.year_month_day(), yb = b.year_month_day();
-  long months = 12L * (static_cast<long>(yb.year) - static_cast<long>(ya.year)) +
-                (static_cast<long>(yb.month) - static_cast<long>(ya.month));
-  const int day_a = ya.day, day_b = yb.day;
-  const bool a_month_end = day_a == days_in_month(ya.year, ya.month);
-  const bool b_month_end = day_b == days_in_month(yb.year, yb.month);
-  // months/12 + days/360 is (30 months + days)/360: one fraction, reduced once.
-  auto months_and_days = [](long whole_months, long days) { return ratio(30 * whole_months + days, 360); };
-  if (a_month_end && b_month_end) return ratio(months, 12);
-  if (day_a <= 28) {
-    // a's day exists in every month, so a + k months is that day k months on, never clamped: the
-    // whole months end on a's day in b's month, or in the month before when b's day is earlier.
-    if (day_a <= day_b) return months_and_days(months, day_b - day_a);
-    --months;  // >= 1: b is in a later month than a
-    return months_and_days(months, days_between(add_months(a, months), b));
-  }
-  while (months > 0 && add_months(a, months) > b) --months;
-  const date whole = add_months(a, months);
-  return months_and_days(months, days_between(whole, b));
+  return ratio(detail::monthly_accrual_360(a, detail::fields_of(a), b, detail::fields_of(b)), 360);
 }
 
 big_int ceil_of(const ratio& x) { return x.round(0, rounding::ceiling).coefficient(); }
@@ -206,18 +190,17 @@ class engine {
 public:
   engine(const loan_terms& terms, const rate_tables& rates) : t_(terms), rates_(rates) {}
 
-  loan_run run() {
+  loan_run run(bool with_events) {
     t_.validate();
     if (t_.rounding_mode) places_ = t_.ccy.minor_units();
     resolve_rate();
     resolve_anchors();
     resolve_maturity();
     check_dates();
-    std::vector<planned_event> plan = make_plan();
     loan_run out;
     out.maturity = maturity_;
     out.initial_rate = initial_rate_;
-    out.events = execute(plan);
+    if (with_events) out.events = execute(make_plan());
     return out;
   }
 
@@ -359,9 +342,11 @@ private:
       if (!(moment(t_.prepayments[i].on) < maturity_))
         throw invalid_input(to_iso(t_.prepayments[i].on) + " is not before the maturity " + maturity_.to_string(),
                             field_at("prepayments", i, "on"));
-    if (t_.repayment == repayment_type::equal_principal || t_.repayment == repayment_type::annuity) {
+    // Only a grace period can leave nothing to amortise (and listing the dates is not free).
+    if (t_.grace_periods > 0 &&
+        (t_.repayment == repayment_type::equal_principal || t_.repayment == repayment_type::annuity)) {
       const std::size_t regular = principal_dates(false, maturity_, false).size();
-      if (t_.grace_periods > 0 && static_cast<std::size_t>(t_.grace_periods) >= regular + 1)
+      if (static_cast<std::size_t>(t_.grace_periods) >= regular + 1)
         throw invalid_input(std::to_string(t_.grace_periods) + " grace periods leave nothing to amortise in a loan of " +
                                 std::to_string(regular + 1) + " periods",
                             "grace_periods");
@@ -565,15 +550,10 @@ private:
     // (growth, product, tail) and a few for the rest; (4n + 64) u is a safe margin.
     const quad margin = x * static_cast<quad>(4 * dates.size() + 64) / detail::quad_ldexp(1, 113) + detail::quad_ldexp(1, -100);
     const auto whole = static_cast<std::int64_t>(x);  // floor, x > 0
-    const quad part = x - static_cast<quad>(whole);
-    const rounding mode = *t_.rounding_mode;
-    const bool half_mode = mode == rounding::half_up || mode == rounding::half_down || mode == rounding::half_even;
-    const quad half = static_cast<quad>(1) / 2;
-    if (part <= margin || part >= 1 - margin || (half_mode && detail::quad_abs(part - half) <= margin)) return exactly();
-    // Away from every boundary: the directed modes up and ceiling go up (x > 0), down and floor stay,
-    // the half modes go to the nearer integer (no tie is possible here).
-    const bool up = mode == rounding::up || mode == rounding::ceiling || (half_mode && part > half);
-    return ratio(decimal::from_parts(whole + (up ? 1 : 0), *places_));
+    const std::optional<std::int64_t> decided =
+        detail::rounding_if_decided<quad>(whole, x - static_cast<quad>(whole), margin, *t_.rounding_mode);
+    if (!decided) return exactly();
+    return ratio(decimal::from_parts(*decided, *places_));
   }
 
   // Principal dates still to come after (on, type), to maturity, counting maturity itself.
@@ -776,17 +756,36 @@ private:
 
 }  // namespace
 
-loan_run run_loan(const loan_terms& terms, const rate_tables& rates) { return engine(terms, rates).run(); }
+loan_run run_loan(const loan_terms& terms, const rate_tables& rates, bool with_events) {
+  return engine(terms, rates).run(with_events);
+}
 
 }  // namespace detail
 
 // ---- the loan ----------------------------------------------------------------------------------
 
-loan::loan(loan_terms terms, rate_tables rates) : terms_(std::move(terms)), rates_(std::move(rates)) {
-  detail::loan_run run = detail::run_loan(terms_, rates_);
+struct loan::event_cache {
+  std::once_flag once;
+  std::vector<loan_event> events;
+};
+
+loan::loan(loan_terms terms, rate_tables rates)
+    : terms_(std::move(terms)), rates_(std::move(rates)), events_(std::make_shared<event_cache>()) {
+  plain_fixed_rate_ = detail::is_plain_fixed_rate(terms_);
+  // Every check of the terms runs here either way: a loan that exists is valid.
+  detail::loan_run run = detail::run_loan(terms_, rates_, !plain_fixed_rate_);
   maturity_ = run.maturity;
   initial_rate_ = run.initial_rate;
-  events_ = std::move(run.events);
+  if (!plain_fixed_rate_) std::call_once(events_->once, [&] { events_->events = std::move(run.events); });
+}
+
+const std::vector<loan_event>& loan::events() const {
+  if (!events_) {  // a moved-from loan
+    static const std::vector<loan_event> none;
+    return none;
+  }
+  std::call_once(events_->once, [this] { events_->events = detail::run_loan(terms_, rates_).events; });
+  return events_->events;
 }
 
 int loan::amount_places() const { return terms_.rounding_mode ? terms_.ccy.minor_units() : unrounded_places; }
@@ -805,29 +804,39 @@ bool is_cash_event(loan_event_type t) {
 }  // namespace
 
 std::vector<loan_schedule_row> loan::schedule() const {
+  if (plain_fixed_rate_) {
+    std::optional<std::vector<loan_schedule_row>> direct = detail::fixed_rate_schedule(terms_, to_rate(ratio(initial_rate_)));
+    if (direct) return std::move(*direct);
+  }
+  return detail::schedule_from_events(*this);
+}
+
+std::vector<loan_schedule_row> detail::schedule_from_events(const loan& l) {
+  const loan_terms& terms = l.terms();
+  const std::vector<loan_event>& loan_events = l.events();
   std::vector<loan_schedule_row> rows;
   {
     // At most a row per payment day: one allocation for the table (a 360-period loan has 720 events).
     std::size_t days = 0;
-    for (std::size_t k = 0; k < events_.size(); ++k) days += k == 0 || events_[k].on.day != events_[k - 1].on.day;
+    for (std::size_t k = 0; k < loan_events.size(); ++k) days += k == 0 || loan_events[k].on.day != loan_events[k - 1].on.day;
     rows.reserve(days);
   }
-  date period_start = terms_.start;
-  ratio period_rate(initial_rate_);
+  date period_start = terms.start;
+  ratio period_rate(l.initial_rate());
   // The rate shown changes only at resets: converted once per rate, not per row.
   ratio shown_rate = period_rate;
   decimal shown_rate_text = to_rate(shown_rate);
   // A loan taken over running (status date after the start) has no start event.
-  ratio notional = terms_.status_date && terms_.start <= *terms_.status_date ? ratio(terms_.principal) : ratio(0);
+  ratio notional = terms.status_date && terms.start <= *terms.status_date ? ratio(terms.principal) : ratio(0);
   std::size_t i = 0;
-  while (i < events_.size()) {
-    const date day = events_[i].on.day;
+  while (i < loan_events.size()) {
+    const date day = loan_events[i].on.day;
     std::size_t j = i;
     bool cash = false, started = false;
     ratio opening, interest, principal, payment;
     date end = period_start;
-    for (; j < events_.size() && events_[j].on.day == day; ++j) {
-      const loan_event& e = events_[j];
+    for (; j < loan_events.size() && loan_events[j].on.day == day; ++j) {
+      const loan_event& e = loan_events[j];
       if (is_cash_event(e.type)) {
         if (!cash) opening = notional;
         cash = true;
@@ -843,23 +852,23 @@ std::vector<loan_schedule_row> loan::schedule() const {
       }
       notional = e.notional;
     }
-    const ratio rate_after = events_[j - 1].rate;
+    const ratio rate_after = loan_events[j - 1].rate;
     if (cash && !(interest.is_zero() && principal.is_zero() && payment.is_zero())) {
       loan_schedule_row row;
       row.start = period_start;
       row.end = end;
       row.payment_date = day;
-      row.days = terms_.day_count.day_count(period_start, end);
+      row.days = terms.day_count.day_count(period_start, end);
       if (period_rate != shown_rate) {
         shown_rate = period_rate;
         shown_rate_text = to_rate(shown_rate);
       }
       row.rate = shown_rate_text;
-      row.opening_balance = to_amount(opening);
-      row.interest = to_amount(interest);
-      row.principal = to_amount(principal);
-      row.payment = to_amount(payment);
-      row.closing_balance = to_amount(notional);
+      row.opening_balance = l.to_amount(opening);
+      row.interest = l.to_amount(interest);
+      row.principal = l.to_amount(principal);
+      row.payment = l.to_amount(payment);
+      row.closing_balance = l.to_amount(notional);
       rows.push_back(std::move(row));
     }
     if (cash || started) {
@@ -883,8 +892,9 @@ loan_totals loan::totals() const {
     }
   }
   ratio capitalised(0);
-  for (const loan_event& e : events_)
-    if (e.type == loan_event_type::capitalisation) capitalised += e.interest;
+  if (!plain_fixed_rate_)  // a plain loan capitalises nothing
+    for (const loan_event& e : events())
+      if (e.type == loan_event_type::capitalisation) capitalised += e.interest;
   t.capitalised = to_amount(capitalised);
   // Rows show principal net of capitalisation; the total repaid is the gross.
   t.principal += t.capitalised;
@@ -894,7 +904,7 @@ loan_totals loan::totals() const {
 decimal loan::effective_annual_rate() const {
   std::vector<decimal> amounts;
   std::vector<date> dates;
-  for (const loan_event& e : events_)
+  for (const loan_event& e : events())
     if (e.type == loan_event_type::start) {
       amounts.push_back(to_amount(-e.payoff));  // the borrower receives what the lender pays out
       dates.push_back(e.on.day);
@@ -910,7 +920,7 @@ decimal loan::effective_annual_rate() const {
 
 const loan_event* loan::state_at(const date& on) const {
   const loan_event* last = nullptr;
-  for (const loan_event& e : events_) {
+  for (const loan_event& e : events()) {
     if (e.on.day > on) break;
     last = &e;
   }
@@ -964,8 +974,9 @@ loan loan::with_prepayment(const date& on, const decimal& amount, prepayment_eff
 
 private_lending_cap_check loan::legal_cap_check() const {
   ratio highest(initial_rate_);
-  for (const loan_event& e : events_)
-    if (!(e.notional.is_zero() && e.accrued.is_zero())) highest = max_ratio(highest, e.rate);
+  if (!plain_fixed_rate_)  // a plain loan's rate is its initial rate throughout
+    for (const loan_event& e : events())
+      if (!(e.notional.is_zero() && e.accrued.is_zero())) highest = max_ratio(highest, e.rate);
   const decimal rate = to_rate(highest);
   const decimal penalty = rate * (decimal(1) + terms_.penalty_markup);
   return check_private_lending_cap(rate, penalty, terms_.contract_day(), rates_.at("LPR-1Y", "benchmark"));

@@ -1,7 +1,7 @@
 // Thread safety (issue 8, item 3): the read-only objects the headers promise can be shared
-// (calendars, rate tables and the built-in LPR, repurchase terms and exit deals, whole documents)
-// are used from many threads at once, each thread's answers compared with a reference computed on
-// one thread first; sweeps give equal rows on 1, 2 and 8 threads, and several sweeps may share one
+// (calendars, rate tables and the built-in LPR, repurchase terms and exit deals, whole documents,
+// a loan whose events run on first use) are used from many threads at once, each thread's answers
+// compared with a reference computed on one thread first; sweeps give equal rows on 1, 2 and 8 threads, and several sweeps may share one
 // spec. The checks pass in any build; their point is the ThreadSanitizer build (scripts/test-threads),
 // where a data race is a report that fails the run. Each test runs in its own process under ctest
 // (gtest_discover_tests), so the first use of the built-in tables also happens on many threads.
@@ -16,6 +16,7 @@
 
 #include "stakecalc/calendar.hpp"
 #include "stakecalc/deal_document.hpp"
+#include "stakecalc/loan.hpp"
 #include "stakecalc/lpr.hpp"
 #include "stakecalc/result_document.hpp"
 #include "stakecalc/sweep.hpp"
@@ -135,6 +136,26 @@ TEST(ThreadSafety, OneExitDealAndItsTermsSharedByManyThreads) {
   };
   const std::string reference = answers();
   expect_all_equal(on_threads(thread_count, [&](unsigned) { return answers(); }), reference);
+}
+
+// A plain fixed-rate loan runs its events on first use (loan.hpp): many threads asking at once for
+// its events, accrued interest and payoff must get one run, and every thread the same answers.
+TEST(ThreadSafety, OneLoanRunsItsEventsOnceForManyThreads) {
+  loan_terms t;
+  t.principal = decimal::parse("1000000.00");
+  t.rate = decimal::parse("0.049");
+  t.start = d("2024-01-15");
+  t.periods = 240;
+  t.basis = interest_basis::monthly;
+  auto answers = [](const loan& l) {
+    std::string out = std::to_string(l.events().size());
+    out += l.accrued_interest(d("2030-06-30")).to_string() + " " + l.payoff_amount(d("2035-02-01")).to_string();
+    out += " " + l.schedule().back().payment.to_string();
+    return out;
+  };
+  const std::string reference = answers(loan(t));
+  const loan shared(t);  // events not yet run: the threads race to run them
+  expect_all_equal(on_threads(thread_count, [&](unsigned) { return answers(shared); }), reference);
 }
 
 TEST(ThreadSafety, OneDocumentSharedByManyThreads) {
