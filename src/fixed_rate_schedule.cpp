@@ -14,10 +14,11 @@
 // - the last period pays its interest and whatever principal is left.
 #include "stakecalc/detail/fixed_rate_schedule.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
-#include "stakecalc/detail/double_double.hpp"
 #include "stakecalc/detail/monthly_accrual.hpp"
 #include "stakecalc/detail/rounding_decision.hpp"
 #include "stakecalc/ratio.hpp"
@@ -28,7 +29,7 @@ namespace stakecalc::detail {
 namespace {
 
 // Rate coefficients up to 2^30 and accrual numerators below 2^22 (8,700 years of months) keep
-// their product an exact double; a scale up to 12 keeps 10^scale x 365 one too.
+// their product, plus 10^scale x 365 for a scale up to 12, exact in 53 bits.
 constexpr std::int64_t max_rate_coefficient = std::int64_t{1} << 30;
 constexpr int max_rate_scale = 12;
 // Balances up to 10^15 minor units (10^13 yuan) keep every product and sum below in 64 bits, with
@@ -57,52 +58,45 @@ struct accrual {
   long denominator = 1;
 };
 
-// a / b in double-double: three quotient digits, each from the remainder of the previous ones (the
-// long division of the QD library's accurate division; relative error a few 2^-106).
-double_double divide(double_double a, double_double b) {
-  const double q1 = a.hi / b.hi;
-  double_double r = a - b * q1;
-  const double q2 = r.hi / b.hi;
-  r = r - b * q2;
-  const double q3 = r.hi / b.hi;
-  return quick_two_sum(q1, q2) + q3;
-}
-
-// The annuity instalment in minor units, when double-double decides its rounding (nullopt
-// otherwise, or when the instalment is not a positive 62-bit integer). `periods` holds f_1..f_n.
-std::optional<std::int64_t> rounded_instalment(std::int64_t principal, std::int64_t rate_coefficient, double rate_scale,
-                                               const std::vector<accrual>& periods, rounding mode) {
-  // g = 1 + c f / 10^s: c x numerator is an exact double, and 10^s x denominator too.
+// The annuity instalment in minor units, when long double (64-bit significand on x86-64; whatever
+// it is elsewhere, the bound below uses its epsilon) decides its rounding; nullopt otherwise, or
+// when the instalment is not a positive 62-bit integer. `periods` holds f_1..f_n.
+std::optional<std::int64_t> rounded_instalment(std::int64_t principal, std::int64_t rate_coefficient,
+                                               std::int64_t rate_pow10, const std::vector<accrual>& periods,
+                                               rounding mode) {
+  using real = long double;
+  // g = (10^s d + c m) / (10^s d) for f = m / d: both integers are exact, so each factor is one
+  // rounding of relative size at most u = epsilon / 2 (computing 1 + c m / (10^s d) instead would
+  // magnify the quotient's rounding by |c m| / (10^s d + c m), large for rates near -100%).
   long cached_numerator = -1, cached_denominator = 0;
-  double_double cached{};
+  real cached = 1;
   auto growth = [&](const accrual& f) {
     if (f.numerator != cached_numerator || f.denominator != cached_denominator) {
       cached_numerator = f.numerator;
       cached_denominator = f.denominator;
-      cached = to_double_double(rate_coefficient * f.numerator) / (rate_scale * static_cast<double>(f.denominator)) + 1.0;
+      const std::int64_t scale = rate_pow10 * f.denominator;
+      cached = static_cast<real>(scale + rate_coefficient * f.numerator) / static_cast<real>(scale);
     }
     return cached;
   };
   // P and T as the engine forms them, from the last period back: P_j = g_j ... g_n, T = sum P_j.
-  double_double product{1, 0}, tail{0, 0};
+  real product = 1, tail = 0;
   for (std::size_t k = periods.size() - 1; k >= 1; --k) {
-    const double_double g = growth(periods[k]);
-    if (!(g.hi > 0)) return std::nullopt;
-    product = product * g;
-    tail = tail + product;
+    const real g = growth(periods[k]);
+    if (!(g > 0)) return std::nullopt;
+    product *= g;
+    tail += product;
   }
-  const double_double first = growth(periods.front());
-  if (!(first.hi > 0)) return std::nullopt;
-  const double_double x = divide(to_double_double(principal) * first * product, tail + 1.0);
-  if (!(x.hi > 1) || x.hi > 0x1p62) return std::nullopt;
-  // Every factor and partial sum is positive, so relative errors add up: each growth factor is
-  // within 2 roundings of a few 2^-106, each product and sum within one, so a product of n factors
-  // is within about 3n of them and the tail within 4n; (64n + 128) 2^-106 bounds the lot with a
-  // wide margin. The fractional part read into a double adds at most 2^-53, allowed as 2^-50.
-  const double margin = x.hi * static_cast<double>(64 * periods.size() + 128) * 0x1p-106 + 0x1p-50;
-  const double floor = std::floor(x.hi);
-  const double part = (x.hi - floor) + x.lo;  // x.hi - floor is exact
-  return rounding_if_decided<double>(static_cast<std::int64_t>(floor), part, margin, mode);
+  const real first = growth(periods.front());
+  if (!(first > 0)) return std::nullopt;
+  const real x = static_cast<real>(principal) * first * product / (1 + tail);
+  if (!(x > 1) || x > 0x1p62L) return std::nullopt;
+  // Every factor and partial sum is positive, so relative errors add: P_j is within 2(n - j + 1)
+  // roundings (its factors' and its products'), T within 3n, x within 5n + 6: (4n + 64) epsilon =
+  // (8n + 128) u bounds the lot with room. The fractional part x - floor(x) is exact.
+  const real margin = x * static_cast<real>(4 * periods.size() + 64) * std::numeric_limits<real>::epsilon();
+  const real whole = std::floor(x);
+  return rounding_if_decided<real>(static_cast<std::int64_t>(whole), x - whole, margin, mode);
 }
 
 // round(balance x c f / 10^s) in minor units, when it fits 64 bits.
@@ -186,8 +180,7 @@ std::optional<std::vector<loan_schedule_row>> fixed_rate_schedule(const loan_ter
     if (c == 0) {
       instalment = div_round(principal, static_cast<std::int64_t>(n), mode);  // no interest: N / n
     } else {
-      const std::optional<std::int64_t> a =
-          rounded_instalment(principal, c, static_cast<double>(rate_pow10), periods, mode);
+      const std::optional<std::int64_t> a = rounded_instalment(principal, c, rate_pow10, periods, mode);
       if (!a) return std::nullopt;
       instalment = *a;
     }
@@ -214,19 +207,11 @@ std::optional<std::vector<loan_schedule_row>> fixed_rate_schedule(const loan_ter
     if (__builtin_add_overflow(*interest, repaid, &payment) || __builtin_sub_overflow(balance, repaid, &closing))
       return std::nullopt;
     // The engine shows no row for a day where nothing is charged or paid (a balance repaid early).
-    if (*interest != 0 || repaid != 0 || payment != 0) {
-      loan_schedule_row& row = rows.emplace_back();
-      row.start = dates[k - 1];
-      row.end = dates[k];
-      row.payment_date = dates[k];
-      row.days = t.day_count.day_count(dates[k - 1], dates[k]);
-      row.rate = shown_rate;
-      row.opening_balance = decimal::from_parts(balance, places);
-      row.interest = decimal::from_parts(*interest, places);
-      row.principal = decimal::from_parts(repaid, places);
-      row.payment = decimal::from_parts(payment, places);
-      row.closing_balance = decimal::from_parts(closing, places);
-    }
+    if (*interest != 0 || repaid != 0 || payment != 0)
+      rows.push_back(loan_schedule_row{dates[k - 1], dates[k], dates[k], t.day_count.day_count(dates[k - 1], dates[k]),
+                                       shown_rate, decimal::from_parts(balance, places),
+                                       decimal::from_parts(*interest, places), decimal::from_parts(repaid, places),
+                                       decimal::from_parts(payment, places), decimal::from_parts(closing, places)});
     balance = closing;
   }
   return rows;

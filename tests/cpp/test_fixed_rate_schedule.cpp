@@ -84,7 +84,7 @@ TEST(FixedRateSchedule, UnequalPeriodsEqualTheEngine) {
       }
 }
 
-// An instalment exactly on a rounding boundary: double-double cannot tell which side it is on, so
+// An instalment exactly on a rounding boundary: floating point cannot tell which side it is on, so
 // the direct path declines and the engine's exact arithmetic decides. Two monthly periods at 12%
 // (1% a month): A = N (1.01)^2 / 2.01; N = 100.50 gives exactly 51.005, and N = 201.00 exactly
 // 102.01.

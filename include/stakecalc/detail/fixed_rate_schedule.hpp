@@ -9,7 +9,7 @@
 // but in integers: every rounded amount is an integer number of minor units, each period's
 // interest is one exact integer division (balance x rate coefficient x accrual numerator over
 // 10^scale x accrual denominator) rounded with the contract's mode, and the annuity instalment's
-// rounding is decided in double-double with an error bound (rounding_decision.hpp).
+// rounding is decided in long double with an error bound (rounding_decision.hpp).
 //
 // The rows are the engine's rows, exactly: tests/cpp/test_fixed_rate_schedule.cpp checks that
 // over random plain loans. Whenever this path cannot be sure (the instalment too near a rounding
