@@ -555,6 +555,9 @@ std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& sce
   // Worker t evaluates chunks t, t + T, t + 2T, ... into their own slots.
   const auto run_chunks = [&](unsigned t) {
     worker_deals deals(spec);
+    // Every grant-equivalent discounts at the market rate to the same few exit dates: the worker
+    // keeps those discount factors instead of recomputing them (the same values; cash_flow.hpp).
+    detail::discount_memo_scope discounts;
     for (std::size_t c = t; c < chunks; c += threads) {
       const std::size_t begin = c * chunk, end = std::min(count, begin + chunk);
       for (std::size_t i = begin; i < end; ++i) {
