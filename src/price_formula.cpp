@@ -350,18 +350,21 @@ struct describer {
   }
 };
 
-void validate_rate(const interest_rate& r, const std::string& where) {
+// `formula` is the formula's field; the rate's (formula + ".rate") is named only when a check
+// fails, since formulas are validated on every evaluation and nearly always pass.
+void validate_rate(const interest_rate& r, const std::string& formula) {
+  const auto where = [&] { return formula + ".rate"; };
   if (r.fixed && !r.benchmark.empty())
     throw invalid_input("give a fixed rate or a benchmark, not both (fixed " + r.fixed->to_string() + ", benchmark '" +
                             r.benchmark + "')",
-                        where);
-  if (!r.fixed && r.benchmark.empty()) throw invalid_input("no fixed rate and no benchmark", where);
+                        where());
+  if (!r.fixed && r.benchmark.empty()) throw invalid_input("no fixed rate and no benchmark", where());
   if (r.fixed && *r.fixed <= decimal(-1))
-    throw invalid_input("rate must be above -100%, got " + r.fixed->to_string(), where + ".fixed");
+    throw invalid_input("rate must be above -100%, got " + r.fixed->to_string(), where() + ".fixed");
   if (r.fixed && !r.spread.is_zero())
     throw invalid_input("a spread applies to a benchmark; add it to the fixed rate instead (spread " +
                             r.spread.to_string() + ")",
-                        where + ".spread");
+                        where() + ".spread");
 }
 
 struct validator {
@@ -371,11 +374,11 @@ struct validator {
     if (n.per_unit.signum() < 0) throw invalid_input("a negative price per unit " + n.per_unit.to_string(), where + ".per_unit");
   }
   void operator()(const pricing::simple_interest& n) const {
-    validate_rate(n.rate, where + ".rate");
+    validate_rate(n.rate, where);
     if (n.accrues_from) n.accrues_from->validate(where + ".accrues_from");
   }
   void operator()(const pricing::compound_interest& n) const {
-    validate_rate(n.rate, where + ".rate");
+    validate_rate(n.rate, where);
     if (n.periods_per_year < 1 || n.periods_per_year > 366)
       throw invalid_input("periods per year must be 1..366, got " + std::to_string(n.periods_per_year),
                           where + ".periods_per_year");

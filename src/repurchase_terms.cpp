@@ -15,9 +15,12 @@ std::string label_of(const repurchase_window& w, std::size_t i) {
   return w.label.empty() ? "window " + std::to_string(i) : w.label;
 }
 
-void check_limit(const std::optional<ratio>& limit, const std::string& where) {
+// The field is named only when the check fails: the terms are validated several times for every
+// evaluation (a sweep's), and building the names of valid fields was most of that cost.
+void check_limit(const std::optional<ratio>& limit, std::size_t i, const char* member) {
   if (limit && (limit->signum() < 0 || *limit > ratio(1)))
-    throw invalid_input("a proportion of the stake must be between 0 and 1, got " + limit->to_string(), where);
+    throw invalid_input("a proportion of the stake must be between 0 and 1, got " + limit->to_string(),
+                        field(i, member));
 }
 
 // Resolves the windows' dates, refusing gaps in the ordering rules.
@@ -77,8 +80,8 @@ void repurchase_terms::validate() const {
   std::optional<ratio> max_so_far;
   for (std::size_t i = 0; i < windows.size(); ++i) {
     const repurchase_window& w = windows[i];
-    check_limit(w.min_by_end, field(i, "min_by_end"));
-    check_limit(w.max_by_end, field(i, "max_by_end"));
+    check_limit(w.min_by_end, i, "min_by_end");
+    check_limit(w.max_by_end, i, "max_by_end");
     if (w.min_by_end && w.max_by_end && *w.min_by_end > *w.max_by_end)
       throw invalid_input("minimum " + w.min_by_end->to_string() + " is above the maximum " + w.max_by_end->to_string(),
                           field(i, "min_by_end"));
