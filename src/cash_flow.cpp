@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <numeric>
 #include <type_traits>
 #include <utility>
@@ -474,12 +475,65 @@ void check_flows(std::size_t amounts, std::size_t times, const std::string& wher
 
 }  // namespace
 
+// The factors of one rate: x = ln(1 + rate) and e^(-t x) by t.
+struct discount_memo_scope::memo {
+  struct of_rate {
+    decimal rate;
+    quad x;
+    std::map<ratio, quad> factors;
+  };
+  std::vector<of_rate> rates;
+  std::size_t size = 0;
+
+  // A bound, so that a thread discounting at ever new rates or dates keeps a bounded memo: a
+  // full memo keeps what it has for the rest of a sum (further factors are computed, not kept)
+  // and starts afresh at the next sum.
+  static constexpr std::size_t max_size = 4096;
+
+  // Called once at the start of a sum; the reference stays valid until the next call.
+  of_rate& at(const decimal& rate) {
+    if (size >= max_size) {
+      rates.clear();
+      size = 0;
+    }
+    // The same value at another scale (0.08, 0.080) is very likely the same quad, but not
+    // provably for every scale: kept apart.
+    for (of_rate& r : rates)
+      if (r.rate == rate && r.rate.scale() == rate.scale()) return r;
+    ++size;
+    return rates.emplace_back(of_rate{rate, quad_log1p(to_quad(rate)), {}});
+  }
+  // e^(-t x), the same expression as discounted_sum's.
+  quad factor(of_rate& r, const ratio& t) {
+    auto it = r.factors.find(t);
+    if (it != r.factors.end()) return it->second;
+    const quad f = quad_exp(-to_quad(t) * r.x);
+    if (size < max_size) {
+      ++size;
+      r.factors.emplace(t, f);
+    }
+    return f;
+  }
+};
+
+namespace {
+thread_local discount_memo_scope::memo* active_memo = nullptr;
+}  // namespace
+
+discount_memo_scope::discount_memo_scope() : memo_(std::make_unique<memo>()), outer_(active_memo) {
+  active_memo = memo_.get();
+}
+
+discount_memo_scope::~discount_memo_scope() { active_memo = outer_; }
+
 decimal discounted_sum(const decimal& rate, const std::vector<decimal>& amounts, const std::vector<ratio>& times,
                        int digits, const std::string& where) {
   check_digits(digits, where);
   check_flows(amounts.size(), times.size(), where);
   check_rate(rate, where);
-  quad x = quad_log1p(to_quad(rate));
+  discount_memo_scope::memo* const memo = active_memo;
+  discount_memo_scope::memo::of_rate* remembered = memo ? &memo->at(rate) : nullptr;
+  const quad x = remembered ? remembered->x : quad_log1p(to_quad(rate));
   quad sum = 0;
   for (std::size_t i = 0; i < amounts.size(); ++i) {
     if (amounts[i].is_zero()) continue;
@@ -487,7 +541,8 @@ decimal discounted_sum(const decimal& rate, const std::vector<decimal>& amounts,
       sum += to_quad(amounts[i]);  // e^0: no exponential needed for a flow on the valuation date
       continue;
     }
-    sum += to_quad(amounts[i]) * quad_exp(-to_quad(times[i]) * x);
+    const quad factor = remembered ? memo->factor(*remembered, times[i]) : quad_exp(-to_quad(times[i]) * x);
+    sum += to_quad(amounts[i]) * factor;
   }
   return to_decimal(sum, digits, where);
 }

@@ -19,7 +19,8 @@ struct flow_measures {
   ratio multiple;
 };
 
-void finish(exit_path_result& r, const exit_deal& d, std::optional<flow_measures> known = std::nullopt) {
+void finish(exit_path_result& r, const exit_deal& d, explain_mode explain,
+            std::optional<flow_measures> known = std::nullopt) {
   detail::sort_flows(r.fund_flows);
   const currency ccy = d.repurchase.investment.currency();
   r.cash_recovered = money::zero(ccy);
@@ -32,8 +33,8 @@ void finish(exit_path_result& r, const exit_deal& d, std::optional<flow_measures
     r.fund_irr = detail::irr_or_none(r.fund_flows);
     r.fund_multiple = multiple(r.fund_flows);
   }
-  r.grant_equivalent =
-      grant_equivalent_of_flows(d.repurchase.investment, r.fund_flows, d.market_rate, d.repurchase.rounding_mode);
+  r.grant_equivalent = grant_equivalent_of_flows(d.repurchase.investment, r.fund_flows, d.market_rate,
+                                                 d.repurchase.rounding_mode, explain);
 }
 
 // The fund's dividends through `through` when it kept its whole stake.
@@ -48,9 +49,10 @@ void add_full_stake_dividends(exit_path_result& r, const exit_deal& d, const dat
 
 struct path_evaluator {
   const exit_deal& d;
+  explain_mode explain;
 
   exit_path_result operator()(const exit_by_repurchase& p) const {
-    const repurchase_evaluation ev = evaluate_plan(d.repurchase, p.plan, d.facts);
+    const repurchase_evaluation ev = evaluate_plan(d.repurchase, p.plan, d.facts, explain);
     exit_path_result r;
     r.path = p.label.empty() ? "repurchase per plan" : p.label;
     r.fund_flows = ev.fund_flows;
@@ -64,7 +66,7 @@ struct path_evaluator {
         team += t.price.units;
     }
     r.team_ownership = ownership(d, team, total);
-    finish(r, d, flow_measures{ev.fund_irr, ev.fund_multiple});  // r.fund_flows are ev's, already sorted
+    finish(r, d, explain, flow_measures{ev.fund_irr, ev.fund_multiple});  // r.fund_flows are ev's, already sorted
     return r;
   }
 
@@ -88,7 +90,7 @@ struct path_evaluator {
     else
       team += c.units_converted;  // the recipients are taken to be team members
     r.team_ownership = ownership(d, team, total);
-    finish(r, d, flow_measures{c.fund_irr, c.fund_multiple});  // r.fund_flows are c's, already sorted
+    finish(r, d, explain, flow_measures{c.fund_irr, c.fund_multiple});  // r.fund_flows are c's, already sorted
     return r;
   }
 
@@ -113,7 +115,7 @@ struct path_evaluator {
     r.team_cost = money::zero(inv.currency());
     r.fund_units_left = decimal();
     r.team_ownership = ownership(d, d.team_units, d.company_units);
-    finish(r, d);
+    finish(r, d, explain);
     return r;
   }
 
@@ -135,17 +137,17 @@ struct path_evaluator {
     r.team_cost = money::zero(inv.currency());
     r.fund_units_left = inv.units;
     r.team_ownership = ownership(d, d.team_units, d.company_units);
-    finish(r, d);
+    finish(r, d, explain);
     return r;
   }
 };
 
 }  // namespace
 
-exit_path_result evaluate_exit_path(const exit_deal& deal, const exit_path& path) {
+exit_path_result evaluate_exit_path(const exit_deal& deal, const exit_path& path, explain_mode explain) {
   deal.repurchase.validate();
   deal.facts.validate("facts");
-  return std::visit(path_evaluator{deal}, path);
+  return std::visit(path_evaluator{deal, explain}, path);
 }
 
 std::vector<exit_path_result> compare_exit_paths(const exit_deal& deal, const std::vector<exit_path>& paths) {

@@ -7,12 +7,14 @@ namespace {
 
 std::string percent(const decimal& r) { return (r * 100).normalized().to_string() + "%"; }
 
-grant_equivalent_result finish(const fund_investment& inv, decimal exact, rounding mode, explanation why) {
+grant_equivalent_result finish(const fund_investment& inv, decimal exact, rounding mode, explanation why,
+                               explain_mode explain = explain_mode::full) {
   const currency ccy = inv.currency();
   grant_equivalent_result g;
   g.exact = std::move(exact);
   g.value = money(g.exact.rounded(ccy.minor_units(), mode), ccy);
   g.of_investment = g.value / inv.amount;
+  if (explain == explain_mode::numbers_only) return g;
   why.exact = std::string(ccy.code()) + " " + g.exact.to_string() + " (30 significant digits)";
   why.rounding = "once, to " + decimal::from_parts(1, ccy.minor_units()).to_string() + " " + std::string(ccy.code()) +
                  ", " + to_string(mode);
@@ -54,17 +56,23 @@ grant_equivalent_result grant_equivalent(const repurchase_terms& terms, const re
 }
 
 grant_equivalent_result grant_equivalent_of_flows(const fund_investment& inv, const std::vector<cash_flow>& fund_flows,
-                                                  const decimal& market_rate, rounding mode) {
+                                                  const decimal& market_rate, rounding mode, explain_mode explain) {
   inv.validate();
   if (fund_flows.empty()) throw invalid_input("no flows", "fund_flows");
   if (market_rate <= decimal(-1))
     throw invalid_input("rate must be above -100%, got " + market_rate.to_string(), "market_rate");
+  // The text is about half the cost of the whole computation: a sweep asks for numbers only.
+  const bool explained = explain == explain_mode::full;
   explanation why;
-  why.subject = "grant-equivalent of the fund's flows";
-  why.formula = "-sum of flow / (1 + m)^yf(t0, t), ACT/365F: the investment less the present value of what came back";
-  why.add("m", percent(market_rate), "market rate");
+  if (explained) {
+    why.subject = "grant-equivalent of the fund's flows";
+    why.formula = "-sum of flow / (1 + m)^yf(t0, t), ACT/365F: the investment less the present value of what came back";
+    why.add("m", percent(market_rate), "market rate");
+  }
   std::vector<decimal> amounts;
   std::vector<date> dates;
+  amounts.reserve(fund_flows.size());
+  dates.reserve(fund_flows.size());
   for (std::size_t i = 0; i < fund_flows.size(); ++i) {
     const cash_flow& f = fund_flows[i];
     if (f.amount.currency() != inv.currency())
@@ -72,10 +80,10 @@ grant_equivalent_result grant_equivalent_of_flows(const fund_investment& inv, co
                               "fund_flows[" + std::to_string(i) + "]");
     amounts.push_back(f.amount.amount());
     dates.push_back(f.on);
-    why.add(to_iso(f.on), f.amount.to_string());
+    if (explained) why.add(to_iso(f.on), f.amount.to_string());
   }
   decimal pv = xnpv_at(market_rate, amounts, dates, inv.on);
-  return finish(inv, -pv, mode, std::move(why));
+  return finish(inv, -pv, mode, std::move(why), explain);
 }
 
 }  // namespace stakecalc

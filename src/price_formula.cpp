@@ -40,6 +40,9 @@ struct context {
   const deal_facts& facts;
   std::string where;
   ratio cost;  // I * u / U
+  // explain_mode::full. Otherwise no text is built at all (most of an evaluation's cost): every
+  // explanation stays empty, and only the arithmetic and the checks that throw remain.
+  bool explained = true;
 };
 
 formula_value eval(const price_formula& f, const context& c);
@@ -61,6 +64,7 @@ accrual accrual_of(const std::optional<term_date>& from, const day_counter& dc, 
 }
 
 void add_accrual_inputs(explanation& e, const accrual& a, const day_counter& dc, const context& c) {
+  if (!c.explained) return;
   e.add("accrual", to_iso(a.start) + " to " + to_iso(c.on),
         a.start == c.investment.on ? "from the investment date" : "from the accrual start the terms name");
   e.add("day count", std::string(dc.name()));
@@ -73,10 +77,11 @@ struct resolved_rate {
   std::string source;
 };
 resolved_rate resolve_rate(const interest_rate& r, const context& c) {
-  if (r.fixed) return {*r.fixed, "fixed by the terms"};
+  if (r.fixed) return {*r.fixed, c.explained ? "fixed by the terms" : std::string()};
   const bool at_investment = r.fixed_on == benchmark_day::investment_date;
   const date day = at_investment ? c.investment.on : c.on;
   const benchmark_fixing_used fx = benchmark_rate_on(c.facts.rates, r.benchmark, day, c.where + ".rate");
+  if (!c.explained) return {fx.rate + r.spread, {}};
   std::string source = r.benchmark + " fixing of " + to_iso(fx.effective) + " (" + percent(fx.rate) + "), in force on " +
                        to_iso(day) + (at_investment ? " (the investment date)" : " (the valuation date)");
   if (!r.spread.is_zero()) source += ", plus spread " + percent(r.spread);
@@ -85,6 +90,7 @@ resolved_rate resolve_rate(const interest_rate& r, const context& c) {
 
 explanation base_explanation(std::string subject, std::string formula, const context& c) {
   explanation e;
+  if (!c.explained) return e;
   e.subject = std::move(subject);
   e.formula = std::move(formula);
   e.add("u", c.units.to_string(), "units priced");
@@ -92,12 +98,14 @@ explanation base_explanation(std::string subject, std::string formula, const con
 }
 
 void add_cost(explanation& e, const context& c) {
+  if (!c.explained) return;
   e.add("cost", amount_text(c.cost, c.investment.currency()),
         "I x u / U = " + c.investment.amount.to_string() + " x " + c.units.to_string() + " / " +
             c.investment.units.to_string());
 }
 
 formula_value finish(explanation e, const ratio& amount, bool approximate, const context& c) {
+  if (!c.explained) return {amount, approximate, {}};
   e.exact = amount_text(amount, c.investment.currency());
   e.result = e.exact;
   return {amount, approximate, std::move(e)};
@@ -108,14 +116,16 @@ struct evaluator {
 
   formula_value operator()(const pricing::at_cost&) const {
     explanation e = base_explanation("at cost", "I x u / U", c);
-    e.add("I", c.investment.amount.to_string(), "invested on " + to_iso(c.investment.on));
-    e.add("U", c.investment.units.to_string(), "units bought");
+    if (c.explained) {
+      e.add("I", c.investment.amount.to_string(), "invested on " + to_iso(c.investment.on));
+      e.add("U", c.investment.units.to_string(), "units bought");
+    }
     return finish(std::move(e), c.cost, false, c);
   }
 
   formula_value operator()(const pricing::fixed_price& n) const {
     explanation e = base_explanation("fixed price", "u x price per unit", c);
-    e.add("price per unit", n.per_unit.to_string(), "fixed by the terms");
+    if (c.explained) e.add("price per unit", n.per_unit.to_string(), "fixed by the terms");
     return finish(std::move(e), ratio(c.units) * ratio(n.per_unit), false, c);
   }
 
@@ -123,11 +133,11 @@ struct evaluator {
     explanation e = base_explanation("cost plus simple interest", "cost x (1 + r x yf)", c);
     add_cost(e, c);
     const resolved_rate r = resolve_rate(n.rate, c);
-    e.add("r", percent(r.rate), r.source);
+    if (c.explained) e.add("r", percent(r.rate), r.source);
     const accrual a = accrual_of(n.accrues_from, n.day_count, c);
     add_accrual_inputs(e, a, n.day_count, c);
     const ratio interest = c.cost * ratio(r.rate) * a.year_fraction;
-    e.add("interest", amount_text(interest, c.investment.currency()), "cost x r x yf");
+    if (c.explained) e.add("interest", amount_text(interest, c.investment.currency()), "cost x r x yf");
     return finish(std::move(e), c.cost + interest, false, c);
   }
 
@@ -137,8 +147,10 @@ struct evaluator {
                                      m == 1 ? "cost x (1 + r)^yf" : "cost x (1 + r / m)^(m x yf)", c);
     add_cost(e, c);
     const resolved_rate r = resolve_rate(n.rate, c);
-    e.add("r", percent(r.rate), r.source);
-    if (m != 1) e.add("m", std::to_string(m), "compounding periods a year");
+    if (c.explained) {
+      e.add("r", percent(r.rate), r.source);
+      if (m != 1) e.add("m", std::to_string(m), "compounding periods a year");
+    }
     const accrual a = accrual_of(n.accrues_from, n.day_count, c);
     add_accrual_inputs(e, a, n.day_count, c);
     const ratio base = ratio(1) + ratio(r.rate) / ratio(m);
@@ -149,7 +161,8 @@ struct evaluator {
     bool approximate = false;
     if (exponent.denominator() == 1) {
       factor = power(base, exponent.numerator());
-      e.add("factor", exact_text(factor), "(1 + r / m) to the whole power " + exponent.to_string() + ", exact");
+      if (c.explained)
+        e.add("factor", exact_text(factor), "(1 + r / m) to the whole power " + exponent.to_string() + ", exact");
     } else {
       // exp(e * log1p(r / m)) in quad, rounded once to 30 significant digits.
       using namespace stakecalc::detail;
@@ -157,9 +170,10 @@ struct evaluator {
       const decimal rounded = to_decimal(q, power_digits, c.where);
       factor = ratio(rounded);
       approximate = true;
-      e.add("factor", rounded.to_string(),
-            "(1 + r / m)^" + exact_text(exponent) + ", irrational: computed to 34 digits, rounded half-even to " +
-                std::to_string(power_digits) + " significant digits");
+      if (c.explained)
+        e.add("factor", rounded.to_string(),
+              "(1 + r / m)^" + exact_text(exponent) + ", irrational: computed to 34 digits, rounded half-even to " +
+                  std::to_string(power_digits) + " significant digits");
     }
     return finish(std::move(e), c.cost * factor, approximate, c);
   }
@@ -193,14 +207,15 @@ struct evaluator {
       const decimal rate = fx.rate + n.spread;
       const ratio yf = n.day_count.year_fraction(bounds[k], bounds[k + 1]);
       rate_time += ratio(rate) * yf;
-      e.add("period " + std::to_string(k + 1),
-            to_iso(bounds[k]) + " to " + to_iso(bounds[k + 1]) + ": " + percent(rate) + " x " + exact_text(yf),
-            n.benchmark + " fixing of " + to_iso(fx.effective) + " (" + percent(fx.rate) + ")" +
-                (n.spread.is_zero() ? std::string() : " plus spread " + percent(n.spread)) + ", " +
-                std::to_string(n.day_count.day_count(bounds[k], bounds[k + 1])) + " days");
+      if (c.explained)
+        e.add("period " + std::to_string(k + 1),
+              to_iso(bounds[k]) + " to " + to_iso(bounds[k + 1]) + ": " + percent(rate) + " x " + exact_text(yf),
+              n.benchmark + " fixing of " + to_iso(fx.effective) + " (" + percent(fx.rate) + ")" +
+                  (n.spread.is_zero() ? std::string() : " plus spread " + percent(n.spread)) + ", " +
+                  std::to_string(n.day_count.day_count(bounds[k], bounds[k + 1])) + " days");
     }
     const ratio interest = c.cost * rate_time;
-    e.add("interest", amount_text(interest, c.investment.currency()), "cost x sum of rate x yf");
+    if (c.explained) e.add("interest", amount_text(interest, c.investment.currency()), "cost x sum of rate x yf");
     return finish(std::move(e), c.cost + interest, false, c);
   }
 
@@ -210,8 +225,9 @@ struct evaluator {
     if (!p)
       throw invalid_input("no fair value of a unit on or before " + to_iso(c.on) + " (add one to the facts' unit_prices)",
                           c.where);
-    e.add("price per unit", exact_text(p->per_unit),
-          (p->source.empty() ? std::string("unit price") : p->source) + " of " + to_iso(p->on));
+    if (c.explained)
+      e.add("price per unit", exact_text(p->per_unit),
+            (p->source.empty() ? std::string("unit price") : p->source) + " of " + to_iso(p->on));
     return finish(std::move(e), ratio(c.units) * p->per_unit, false, c);
   }
 
@@ -224,13 +240,15 @@ struct evaluator {
                                      "min(formula, cap)"};
     const auto k = static_cast<std::size_t>(n.kind);
     explanation e;
-    e.subject = subjects[k];
-    e.formula = formulas[k];
-    e.add("first", amount_text(a.amount, c.investment.currency()), n.first.describe());
-    e.add("second", amount_text(b.amount, c.investment.currency()), n.second.describe());
-    e.add("chosen", first_wins ? "first" : "second");
-    e.steps.push_back(std::move(a.why));
-    e.steps.push_back(std::move(b.why));
+    if (c.explained) {
+      e.subject = subjects[k];
+      e.formula = formulas[k];
+      e.add("first", amount_text(a.amount, c.investment.currency()), n.first.describe());
+      e.add("second", amount_text(b.amount, c.investment.currency()), n.second.describe());
+      e.add("chosen", first_wins ? "first" : "second");
+      e.steps.push_back(std::move(a.why));
+      e.steps.push_back(std::move(b.why));
+    }
     const ratio amount = first_wins ? a.amount : b.amount;
     return finish(std::move(e), amount, first_wins ? a.approximate : b.approximate, c);
   }
@@ -238,46 +256,53 @@ struct evaluator {
   formula_value operator()(const pricing::waived_return& n) const {
     formula_value full = eval(n.full, c), base = eval(n.base, c);
     explanation e;
-    e.subject = "waived share of the return";
-    e.formula = "base + (1 - waived) x (full - base) when full > base, else full";
-    e.add("full", amount_text(full.amount, c.investment.currency()), n.full.describe());
-    e.add("base", amount_text(base.amount, c.investment.currency()), n.base.describe());
-    e.add("waived", exact_text(n.waived), "share of the excess the fund gives up");
+    if (c.explained) {
+      e.subject = "waived share of the return";
+      e.formula = "base + (1 - waived) x (full - base) when full > base, else full";
+      e.add("full", amount_text(full.amount, c.investment.currency()), n.full.describe());
+      e.add("base", amount_text(base.amount, c.investment.currency()), n.base.describe());
+      e.add("waived", exact_text(n.waived), "share of the excess the fund gives up");
+    }
     ratio amount = full.amount;
     if (full.amount > base.amount) {
       const ratio excess = full.amount - base.amount;
-      e.add("excess", amount_text(excess, c.investment.currency()), "full - base");
+      if (c.explained) e.add("excess", amount_text(excess, c.investment.currency()), "full - base");
       amount = base.amount + (ratio(1) - n.waived) * excess;
-    } else {
+    } else if (c.explained) {
       e.add("excess", "none", "full is not above base: nothing is waived, a shortfall is not shared");
     }
     const bool approximate = full.approximate || base.approximate;
-    e.steps.push_back(std::move(full.why));
-    e.steps.push_back(std::move(base.why));
+    if (c.explained) {
+      e.steps.push_back(std::move(full.why));
+      e.steps.push_back(std::move(base.why));
+    }
     return finish(std::move(e), amount, approximate, c);
   }
 
   formula_value operator()(const pricing::less_dividends& n) const {
     formula_value inner = eval(n.formula, c);
     explanation e;
-    e.subject = "less dividends received";
-    e.formula = "max(0, formula - u x dividends per unit)";
-    e.add("formula", amount_text(inner.amount, c.investment.currency()), n.formula.describe());
-    for (const fund_dividend& d : c.facts.dividends_between(c.investment.on, c.on))
-      e.add("dividend " + to_iso(d.on), d.amount.to_string() + " on " + d.units_held.to_string() + " units",
-            "per unit " + exact_text(ratio(d.amount.amount()) / ratio(d.units_held)));
+    if (c.explained) {
+      e.subject = "less dividends received";
+      e.formula = "max(0, formula - u x dividends per unit)";
+      e.add("formula", amount_text(inner.amount, c.investment.currency()), n.formula.describe());
+      for (const fund_dividend& d : c.facts.dividends_between(c.investment.on, c.on))
+        e.add("dividend " + to_iso(d.on), d.amount.to_string() + " on " + d.units_held.to_string() + " units",
+              "per unit " + exact_text(ratio(d.amount.amount()) / ratio(d.units_held)));
+    }
     const ratio per_unit = c.facts.dividends_per_unit(c.investment.on, c.on);
     const ratio received = ratio(c.units) * per_unit;
-    e.add("dividends on u", amount_text(received, c.investment.currency()),
-          "u x " + exact_text(per_unit) + " received per unit after " + to_iso(c.investment.on) + " through " +
-              to_iso(c.on));
+    if (c.explained)
+      e.add("dividends on u", amount_text(received, c.investment.currency()),
+            "u x " + exact_text(per_unit) + " received per unit after " + to_iso(c.investment.on) + " through " +
+                to_iso(c.on));
     ratio amount = inner.amount - received;
     if (amount.signum() < 0) {
-      e.add("floor", "0", "the dividends exceed the price: the price is zero, not negative");
+      if (c.explained) e.add("floor", "0", "the dividends exceed the price: the price is zero, not negative");
       amount = ratio(0);
     }
     const bool approximate = inner.approximate;
-    e.steps.push_back(std::move(inner.why));
+    if (c.explained) e.steps.push_back(std::move(inner.why));
     return finish(std::move(e), amount, approximate, c);
   }
 };
@@ -325,18 +350,21 @@ struct describer {
   }
 };
 
-void validate_rate(const interest_rate& r, const std::string& where) {
+// `formula` is the formula's field; the rate's (formula + ".rate") is named only when a check
+// fails, since formulas are validated on every evaluation and nearly always pass.
+void validate_rate(const interest_rate& r, const std::string& formula) {
+  const auto where = [&] { return formula + ".rate"; };
   if (r.fixed && !r.benchmark.empty())
     throw invalid_input("give a fixed rate or a benchmark, not both (fixed " + r.fixed->to_string() + ", benchmark '" +
                             r.benchmark + "')",
-                        where);
-  if (!r.fixed && r.benchmark.empty()) throw invalid_input("no fixed rate and no benchmark", where);
+                        where());
+  if (!r.fixed && r.benchmark.empty()) throw invalid_input("no fixed rate and no benchmark", where());
   if (r.fixed && *r.fixed <= decimal(-1))
-    throw invalid_input("rate must be above -100%, got " + r.fixed->to_string(), where + ".fixed");
+    throw invalid_input("rate must be above -100%, got " + r.fixed->to_string(), where() + ".fixed");
   if (r.fixed && !r.spread.is_zero())
     throw invalid_input("a spread applies to a benchmark; add it to the fixed rate instead (spread " +
                             r.spread.to_string() + ")",
-                        where + ".spread");
+                        where() + ".spread");
 }
 
 struct validator {
@@ -346,11 +374,11 @@ struct validator {
     if (n.per_unit.signum() < 0) throw invalid_input("a negative price per unit " + n.per_unit.to_string(), where + ".per_unit");
   }
   void operator()(const pricing::simple_interest& n) const {
-    validate_rate(n.rate, where + ".rate");
+    validate_rate(n.rate, where);
     if (n.accrues_from) n.accrues_from->validate(where + ".accrues_from");
   }
   void operator()(const pricing::compound_interest& n) const {
-    validate_rate(n.rate, where + ".rate");
+    validate_rate(n.rate, where);
     if (n.periods_per_year < 1 || n.periods_per_year > 366)
       throw invalid_input("periods per year must be 1..366, got " + std::to_string(n.periods_per_year),
                           where + ".periods_per_year");
@@ -420,7 +448,7 @@ std::string price_formula::describe() const { return std::visit(describer{}, get
 void price_formula::validate(const std::string& where) const { std::visit(validator{where}, get()); }
 
 formula_value evaluate(const price_formula& f, const fund_investment& investment, const date& on, const decimal& units,
-                       const deal_facts& facts, const std::string& where) {
+                       const deal_facts& facts, const std::string& where, explain_mode explain) {
   investment.validate();
   if (on.is_special()) throw invalid_input("not a calendar date", where);
   if (on < investment.on)
@@ -429,7 +457,7 @@ formula_value evaluate(const price_formula& f, const fund_investment& investment
   if (units > investment.units)
     throw domain_rule_error(units.to_string() + " units exceed the stake of " + investment.units.to_string(), where);
   f.validate(where);
-  const context c{investment, on, units, facts, where, investment.cost_of(units)};
+  const context c{investment, on, units, facts, where, investment.cost_of(units), explain == explain_mode::full};
   return eval(f, c);
 }
 

@@ -115,7 +115,7 @@ std::vector<decimal> tranche_units(const repurchase_terms& terms, const repurcha
 }
 
 repurchase_evaluation evaluate_plan(const repurchase_terms& terms, const repurchase_plan& plan,
-                                    const deal_facts& facts) {
+                                    const deal_facts& facts, explain_mode explain) {
   const std::vector<window_span> spans = terms.spans();
   facts.validate("facts");
   const std::vector<checked_tranche> checked = check_plan(terms, plan, spans);
@@ -151,8 +151,9 @@ repurchase_evaluation evaluate_plan(const repurchase_terms& terms, const repurch
     tranche_result r;
     r.index = k;
     r.buyer = t.buyer;
-    r.price = terms.quote(t.on, checked[k].units, facts, tranche_field(k, ""));
-    r.price.why.subject = "tranche " + std::to_string(k) + ": " + r.price.why.subject;
+    r.price = terms.quote(t.on, checked[k].units, facts, tranche_field(k, ""), explain);
+    if (explain == explain_mode::full)
+      r.price.why.subject = "tranche " + std::to_string(k) + ": " + r.price.why.subject;
     left -= checked[k].units;
     r.units_left_after = left;
     r.stake_left_after = inv.share_of_stake(left);

@@ -15,9 +15,12 @@ std::string label_of(const repurchase_window& w, std::size_t i) {
   return w.label.empty() ? "window " + std::to_string(i) : w.label;
 }
 
-void check_limit(const std::optional<ratio>& limit, const std::string& where) {
+// The field is named only when the check fails: the terms are validated several times for every
+// evaluation (a sweep's), and building the names of valid fields was most of that cost.
+void check_limit(const std::optional<ratio>& limit, std::size_t i, const char* member) {
   if (limit && (limit->signum() < 0 || *limit > ratio(1)))
-    throw invalid_input("a proportion of the stake must be between 0 and 1, got " + limit->to_string(), where);
+    throw invalid_input("a proportion of the stake must be between 0 and 1, got " + limit->to_string(),
+                        field(i, member));
 }
 
 // Resolves the windows' dates, refusing gaps in the ordering rules.
@@ -77,8 +80,8 @@ void repurchase_terms::validate() const {
   std::optional<ratio> max_so_far;
   for (std::size_t i = 0; i < windows.size(); ++i) {
     const repurchase_window& w = windows[i];
-    check_limit(w.min_by_end, field(i, "min_by_end"));
-    check_limit(w.max_by_end, field(i, "max_by_end"));
+    check_limit(w.min_by_end, i, "min_by_end");
+    check_limit(w.max_by_end, i, "max_by_end");
     if (w.min_by_end && w.max_by_end && *w.min_by_end > *w.max_by_end)
       throw invalid_input("minimum " + w.min_by_end->to_string() + " is above the maximum " + w.max_by_end->to_string(),
                           field(i, "min_by_end"));
@@ -115,26 +118,26 @@ std::optional<window_span> repurchase_terms::window_on(const date& on) const {
 }
 
 price_quote repurchase_terms::quote(const date& on, const decimal& units, const deal_facts& facts,
-                                    const std::string& where) const {
+                                    const std::string& where, explain_mode explain) const {
   const std::vector<window_span> all = spans();
   auto it = std::find_if(all.begin(), all.end(), [&](const window_span& s) { return s.contains(on); });
   if (it == all.end())
     throw domain_rule_error(to_iso(on) + " is outside every repurchase window (" + windows_text(all) + ")", where);
-  price_quote q = quote_with(windows[it->index].price, on, units, facts, "repurchase price", where);
+  price_quote q = quote_with(windows[it->index].price, on, units, facts, "repurchase price", where, explain);
   q.window = it->index;
   q.window_label = it->label;
-  q.why.add("window", "'" + it->label + "'", windows_text({*it}));
+  if (explain == explain_mode::full) q.why.add("window", "'" + it->label + "'", windows_text({*it}));
   return q;
 }
 
 price_quote repurchase_terms::quote_with(const price_formula& formula, const date& on, const decimal& units,
                                          const deal_facts& facts, const std::string& subject,
-                                         const std::string& where) const {
+                                         const std::string& where, explain_mode explain) const {
   if (!investment.is_whole_units(units))
     throw invalid_input(units.to_string() + " is not a whole number of units (" +
                             std::to_string(investment.unit_places) + " places)",
                         where);
-  formula_value v = evaluate(formula, investment, on, units, facts, where);
+  formula_value v = evaluate(formula, investment, on, units, facts, where, explain);
   const currency ccy = investment.currency();
   decimal rounded;
   try {
@@ -146,12 +149,13 @@ price_quote repurchase_terms::quote_with(const price_formula& formula, const dat
   }
   price_quote q;
   q.on = on;
-  q.formula = formula.describe();
   q.units = units;
   q.proportion = investment.share_of_stake(units);
   q.exact_amount = v.amount;
   q.amount = money(rounded, ccy);
   q.price_per_unit = ratio(rounded) / ratio(units);
+  if (explain == explain_mode::numbers_only) return q;
+  q.formula = formula.describe();
   q.why.subject = subject + " of " + units.to_string() + " units on " + to_iso(on);
   q.why.formula = q.formula;
   q.why.add("proportion", exact_text(q.proportion), "u / U of the original stake");

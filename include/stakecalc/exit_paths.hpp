@@ -80,7 +80,10 @@ struct exit_path_result {
 // Dividends: the repurchase and conversion paths take facts.dividends as they are (checked
 // against the plan); sale and write-off paths take the dividends dated on or before their day,
 // scaled to the fund's full stake (amount / units_held x U, rounded with the terms' mode).
-exit_path_result evaluate_exit_path(const exit_deal& deal, const exit_path& path);
+// explain_mode::numbers_only leaves grant_equivalent.why empty and builds no explanation on the
+// way (a conversion still builds its own, then drops it); every number and error is the same.
+exit_path_result evaluate_exit_path(const exit_deal& deal, const exit_path& path,
+                                    explain_mode explain = explain_mode::full);
 std::vector<exit_path_result> compare_exit_paths(const exit_deal& deal, const std::vector<exit_path>& paths);
 
 }  // namespace stakecalc

@@ -49,6 +49,13 @@ struct explanation {
   std::string to_text(int indent = 0) const;
 };
 
+// Whether a computation writes its explanations. The numbers never depend on it. `numbers_only`
+// leaves every explanation of the result empty (and any text that only describes how a number was
+// reached, such as a quote's formula text): for batch callers such as run_sweep, which keep the
+// numbers of thousands of evaluations and drop the rest, and for which building that text was a
+// large part of the cost. Every function taking one defaults to `full`.
+enum class explain_mode { full, numbers_only };
+
 // An exact value as people read it: the decimal when it terminates within 30 places ("0.5",
 // "1234.56"), else the fraction with a 20-place approximation ("1/3 = 0.33333333333333333333...").
 std::string exact_text(const ratio& value);

@@ -41,9 +41,11 @@ grant_equivalent_result grant_equivalent(const repurchase_terms& terms, const re
                                          const deal_facts& facts = {});
 
 // On the fund's flows (the investment negative, recoveries positive): -XNPV at `market_rate` to
-// `investment.on`. invalid_input for empty flows or a rate <= -1.
+// `investment.on`. invalid_input for empty flows or a rate <= -1. With explain_mode::numbers_only
+// `why` is left empty; the numbers and the errors are the same.
 grant_equivalent_result grant_equivalent_of_flows(const fund_investment& investment,
                                                   const std::vector<cash_flow>& fund_flows,
-                                                  const decimal& market_rate, rounding mode = rounding::half_up);
+                                                  const decimal& market_rate, rounding mode = rounding::half_up,
+                                                  explain_mode explain = explain_mode::full);
 
 }  // namespace stakecalc

@@ -202,8 +202,10 @@ struct formula_value {
 };
 
 // Evaluates `f` for `units` (0 < units <= U) on `on` (not before the investment). Errors:
-// invalid_input naming `where` for a missing benchmark fixing or fair value.
+// invalid_input naming `where` for a missing benchmark fixing or fair value. With
+// explain_mode::numbers_only `why` is left empty; the amount and the errors are the same.
 formula_value evaluate(const price_formula& f, const fund_investment& investment, const date& on,
-                       const decimal& units, const deal_facts& facts, const std::string& where = "price");
+                       const decimal& units, const deal_facts& facts, const std::string& where = "price",
+                       explain_mode explain = explain_mode::full);
 
 }  // namespace stakecalc

@@ -82,8 +82,9 @@ struct repurchase_evaluation {
 //     has left, a cumulative proportion above a window's maximum.
 // `facts` supplies benchmarks, fair values and dividends; facts.dividends must agree with the plan
 // (units_held equal to the fund's units that day, before that day's tranches) or domain_rule_error.
+// explain_mode::numbers_only leaves each tranche's price.formula and price.why empty.
 repurchase_evaluation evaluate_plan(const repurchase_terms& terms, const repurchase_plan& plan,
-                                    const deal_facts& facts = {});
+                                    const deal_facts& facts = {}, explain_mode explain = explain_mode::full);
 
 // The fund's units bought back by each tranche (cumulative rounding; see above), validated as
 // evaluate_plan does but without pricing.

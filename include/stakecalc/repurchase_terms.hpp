@@ -77,12 +77,13 @@ struct repurchase_terms {
   std::optional<window_span> window_on(const date& on) const;
 
   // The price of `units` on `on` under the window in force. domain_rule_error naming `where`
-  // when no window contains the day.
+  // when no window contains the day. explain_mode::numbers_only leaves `formula` and `why` empty.
   price_quote quote(const date& on, const decimal& units, const deal_facts& facts,
-                    const std::string& where = "on") const;
+                    const std::string& where = "on", explain_mode explain = explain_mode::full) const;
   // The same with an explicit formula (a conversion principal), labelled `subject`.
   price_quote quote_with(const price_formula& formula, const date& on, const decimal& units, const deal_facts& facts,
-                         const std::string& subject, const std::string& where) const;
+                         const std::string& subject, const std::string& where,
+                         explain_mode explain = explain_mode::full) const;
 };
 
 }  // namespace stakecalc

@@ -379,6 +379,29 @@ TEST(RepurchaseTerms, BadTermsAreRefusedNamingTheField) {
     s.rate.fixed = dec("0.05");
     t.windows[1].price = s;
   });
+  // The fields of a rate and of a limit are named only when the check fails: every one still says where.
+  refused_at("windows[1].price.rate", "no fixed rate and no benchmark", [](repurchase_terms& t) {
+    pricing::simple_interest s;
+    s.rate = interest_rate{};
+    t.windows[1].price = s;
+  });
+  refused_at("windows[1].price.rate.fixed", "-100%", [](repurchase_terms& t) {
+    pricing::compound_interest c;
+    c.rate = interest_rate::fixed_at(dec("-1"));
+    t.windows[1].price = c;
+  });
+  refused_at("windows[1].price.second.rate.fixed", "-100%", [](repurchase_terms& t) {
+    pricing::compound_interest c;
+    c.rate = interest_rate::fixed_at(dec("-1.5"));
+    t.windows[1].price = price_formula::capped(pricing::at_cost{}, c);
+  });
+  refused_at("windows[0].price.rate.spread", "add it to the fixed rate", [](repurchase_terms& t) {
+    pricing::simple_interest s;
+    s.rate = interest_rate::fixed_at(dec("0.05"));
+    s.rate.spread = dec("0.01");
+    t.windows[0].price = s;
+  });
+  refused_at("windows[1].min_by_end", "between 0 and 1", [](repurchase_terms& t) { t.windows[1].min_by_end = ratio(-1, 5); });
   refused_at("windows[1].price.periods_per_year", "0", [](repurchase_terms& t) {
     pricing::compound_interest c;
     c.rate = interest_rate::fixed_at(dec("0.05"));

@@ -1,0 +1,93 @@
+// detail::discount_memo_scope (run_sweep's per-worker discount factors): with a memo, without one,
+// with one being filled, with one full, nested, the present values are the same decimals.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "stakecalc/cash_flow.hpp"
+
+namespace {
+
+using namespace stakecalc;
+
+date d(const char* iso) { return parse_date(iso); }
+decimal dec(const char* text) { return decimal::parse(text); }
+
+const std::vector<const char*> rates = {"0.08", "0.080", "0", "-0.5", "0.123456789", "0.0000000001", "5"};
+
+std::vector<decimal> amounts() { return {dec("-1000000.00"), dec("150000.00"), dec("0"), dec("1234567.89"), dec("7")}; }
+std::vector<date> dates() { return {d("2021-01-01"), d("2021-06-30"), d("2022-02-28"), d("2024-02-29"), d("2030-12-31")}; }
+
+// Present values to 2021-01-01 and to a later day (flows before it compound forward).
+std::vector<decimal> present_values() {
+  std::vector<decimal> out;
+  for (const char* r : rates) {
+    out.push_back(xnpv_at(dec(r), amounts(), dates(), d("2021-01-01")));
+    out.push_back(xnpv_at(dec(r), amounts(), dates(), d("2023-03-15")));
+  }
+  return out;
+}
+
+void expect_same(const std::vector<decimal>& a, const std::vector<decimal>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i], b[i]) << i;
+    EXPECT_EQ(a[i].scale(), b[i].scale()) << i;
+  }
+}
+
+TEST(DiscountMemo, RememberedFactorsGiveTheSameValues) {
+  const std::vector<decimal> plain = present_values();
+  detail::discount_memo_scope memo;
+  expect_same(present_values(), plain);  // filling the memo
+  expect_same(present_values(), plain);  // from the memo
+}
+
+TEST(DiscountMemo, AFullMemoStillGivesTheSameValues) {
+  // More distinct times than the memo keeps (4,096 factors): a day each for 5,000 days, twice.
+  std::vector<decimal> plain;
+  const date t0 = d("2021-01-01");
+  for (int k = 0; k < 5000; ++k)
+    plain.push_back(xnpv_at(dec("0.08"), {dec("-1.00"), dec("2.00")}, {t0, t0 + boost::gregorian::days(k + 1)}, t0));
+  detail::discount_memo_scope memo;
+  for (int round = 0; round < 2; ++round)
+    for (int k = 0; k < 5000; ++k)
+      ASSERT_EQ(xnpv_at(dec("0.08"), {dec("-1.00"), dec("2.00")}, {t0, t0 + boost::gregorian::days(k + 1)}, t0),
+                plain[static_cast<std::size_t>(k)])
+          << round << " " << k;
+  // And a sum with more new times than the memo has room for at once.
+  std::vector<decimal> many(5000, dec("1.00"));
+  std::vector<date> days;
+  for (int k = 0; k < 5000; ++k) days.push_back(t0 + boost::gregorian::days(3 * k + 7));
+  detail::discount_memo_scope fresh;
+  const decimal with_memo = xnpv_at(dec("0.07"), many, days, t0);
+  decimal without;
+  {
+    // No memo: a scope cannot be switched off, so compare with another thread's value instead.
+    std::thread other([&] { without = xnpv_at(dec("0.07"), many, days, t0); });
+    other.join();
+  }
+  EXPECT_EQ(with_memo, without);
+  EXPECT_EQ(with_memo.scale(), without.scale());
+  expect_same(present_values(), [] {
+    std::vector<decimal> out;
+    std::thread other([&] { out = present_values(); });
+    other.join();
+    return out;
+  }());
+}
+
+TEST(DiscountMemo, ScopesNest) {
+  const std::vector<decimal> plain = present_values();
+  detail::discount_memo_scope outer;
+  expect_same(present_values(), plain);
+  {
+    detail::discount_memo_scope inner;
+    expect_same(present_values(), plain);
+  }
+  expect_same(present_values(), plain);  // the outer memo again
+}
+
+}  // namespace
