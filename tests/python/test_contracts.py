@@ -334,6 +334,25 @@ def test_sweep_rows_match_the_formulas_in_grid_order():
         assert isinstance(row["sale_cash_recovered"], Decimal) and isinstance(row["sale_fund_multiple"], Fraction)
 
 
+def test_a_sweep_leaves_the_garbage_collector_as_it_found_it():
+    # sweep() holds the cyclic collector off while it makes its result objects (_sweep.py): it must
+    # give it back enabled when it was, disabled when it was not, and after an error too.
+    import gc
+
+    assert gc.isenabled()
+    grid_sweep(threads=1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        grid_sweep(threads=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(stakecalc.InvalidInput):
+        stakecalc.sweep(the_deal(), {"proportion": [Fraction(3, 2)]}, progress=False)
+    assert gc.isenabled()
+
+
 def test_a_sweep_row_equals_the_single_evaluation():
     df = grid_sweep(threads=2)
     spec = stakecalc.SweepSpec(the_deal(), paths=PATHS, buyer="zhang")
