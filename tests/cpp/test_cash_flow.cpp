@@ -22,8 +22,8 @@ namespace {
 using namespace stakecalc;
 using ::testing::HasSubstr;
 
-date d(const char* iso) { return parse_date(iso); }
-decimal dec(const char* text) { return decimal::parse(text); }
+using stakecalc::testing::d;
+using stakecalc::testing::dec;
 
 using stakecalc::testing::close_to;
 using stakecalc::testing::decimals;

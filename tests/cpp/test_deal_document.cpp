@@ -36,8 +36,8 @@ std::string file_text(const std::string& path) {
   return s.str();
 }
 
-date d(const char* iso) { return parse_date(iso); }
-money cny(const char* amount) { return money(amount, "CNY"); }
+using stakecalc::testing::d;
+using stakecalc::testing::cny;
 
 // ---- samples ------------------------------------------------------------------------------------
 

@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "stakecalc/cash_flow.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using namespace stakecalc;
 
-date d(const char* iso) { return parse_date(iso); }
-decimal dec(const char* text) { return decimal::parse(text); }
+using stakecalc::testing::d;
+using stakecalc::testing::dec;
 
 const std::vector<const char*> rates = {"0.08", "0.080", "0", "-0.5", "0.123456789", "0.0000000001", "5"};
 

@@ -22,9 +22,9 @@ namespace {
 using namespace stakecalc;
 using ::testing::HasSubstr;
 
-date d(const char* iso) { return parse_date(iso); }
-decimal dec(const char* text) { return decimal::parse(text); }
-money cny(const char* amount) { return money(amount, "CNY"); }
+using stakecalc::testing::d;
+using stakecalc::testing::dec;
+using stakecalc::testing::cny;
 
 template <class E, class F>
 void expect_error(F f, const std::string& field, const std::string& fragment) {

@@ -8,14 +8,15 @@
 #include <vector>
 
 #include "stakecalc/exit_ledger.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using namespace stakecalc;
 
-date d(const char* iso) { return parse_date(iso); }
-decimal dec(const char* text) { return decimal::parse(text); }
-money cny(const char* amount) { return money(amount, "CNY"); }
+using stakecalc::testing::d;
+using stakecalc::testing::dec;
+using stakecalc::testing::cny;
 
 ledger company_with_fund() {
   ledger book;

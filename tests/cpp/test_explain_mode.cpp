@@ -24,9 +24,9 @@ namespace {
 using namespace stakecalc;
 using ::testing::HasSubstr;
 
-date d(const char* iso) { return parse_date(iso); }
-decimal dec(const char* text) { return decimal::parse(text); }
-money cny(const char* amount) { return money(amount, "CNY"); }
+using stakecalc::testing::d;
+using stakecalc::testing::dec;
+using stakecalc::testing::cny;
 
 bool is_empty(const explanation& e) {
   return e.subject.empty() && e.formula.empty() && e.inputs.empty() && e.exact.empty() && e.rounding.empty() &&

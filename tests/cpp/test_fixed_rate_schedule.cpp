@@ -14,13 +14,14 @@
 
 #include "stakecalc/detail/fixed_rate_schedule.hpp"
 #include "stakecalc/loan.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using namespace stakecalc;
 
-date d(const char* iso) { return parse_date(iso); }
-decimal dec(const char* text) { return decimal::parse(text); }
+using stakecalc::testing::d;
+using stakecalc::testing::dec;
 
 // Rows as text, every field with its scale: equal text is equal rows.
 std::string describe(const loan_schedule_row& r) {
@@ -34,16 +35,7 @@ std::vector<std::string> describe(const std::vector<loan_schedule_row>& rows) {
   return out;
 }
 
-loan_terms bank_loan(repayment_type kind, int periods) {
-  loan_terms t;
-  t.principal = dec("1000000.00");
-  t.start = d("2024-01-15");
-  t.periods = periods;
-  t.repayment = kind;
-  t.rate = dec("0.049");
-  t.basis = interest_basis::monthly;
-  return t;
-}
+using stakecalc::testing::bank_loan;
 
 // The direct rows, which must exist, and the engine's, which must equal them.
 void expect_direct_equals_engine(const loan_terms& t) {

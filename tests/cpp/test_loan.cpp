@@ -31,8 +31,8 @@ namespace {
 using namespace stakecalc;
 using ::testing::HasSubstr;
 
-date d(const char* iso) { return parse_date(iso); }
-decimal dec(const char* text) { return decimal::parse(text); }
+using stakecalc::testing::d;
+using stakecalc::testing::dec;
 
 template <class E, class F>
 void expect_error(F f, const std::string& field, const std::string& fragment) {
@@ -82,16 +82,7 @@ std::vector<bank_row> bank_table(const ratio& principal, const ratio& monthly_ra
 }
 
 // 1,000,000.00 yuan from 2024-01-15, monthly for `periods` months at 4.9% a year, 按月计息.
-loan_terms bank_loan(repayment_type kind, int periods = 240) {
-  loan_terms t;
-  t.principal = dec("1000000.00");
-  t.start = d("2024-01-15");
-  t.periods = periods;
-  t.repayment = kind;
-  t.rate = dec("0.049");
-  t.basis = interest_basis::monthly;
-  return t;
-}
+using stakecalc::testing::bank_loan;
 
 void expect_matches_bank_table(const std::vector<loan_schedule_row>& rows, const std::vector<bank_row>& want) {
   ASSERT_EQ(rows.size(), want.size());

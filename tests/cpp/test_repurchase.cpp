@@ -24,9 +24,9 @@ namespace {
 using namespace stakecalc;
 using ::testing::HasSubstr;
 
-date d(const char* iso) { return parse_date(iso); }
-decimal dec(const char* text) { return decimal::parse(text); }
-money cny(const char* amount) { return money(amount, "CNY"); }
+using stakecalc::testing::d;
+using stakecalc::testing::dec;
+using stakecalc::testing::cny;
 
 // The error thrown by f is exactly E, names `field` and its message contains `fragment`.
 template <class E, class F>

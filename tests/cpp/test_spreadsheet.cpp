@@ -23,8 +23,8 @@ using namespace stakecalc;
 namespace ss = stakecalc::spreadsheet;
 using ::testing::HasSubstr;
 
-date d(const char* iso) { return parse_date(iso); }
-decimal dec(const char* text) { return decimal::parse(text); }
+using stakecalc::testing::d;
+using stakecalc::testing::dec;
 // a / b to 40 places: the spreadsheet's A2/12 as an exact-enough decimal
 decimal per(const char* a, long b) { return divide(dec(a), decimal(b), 40, rounding::half_even); }
 

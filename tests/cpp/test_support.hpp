@@ -1,5 +1,6 @@
-// Assertions shared by the C++ tests: an error of exactly the expected type that says what and where,
-// and closeness of a decimal to an exact value in significant digits.
+// What the C++ tests share: literals as they write them (d, dec, cny), the standard bank loan, an
+// error of exactly the expected type that says what and where, and closeness of a decimal to an
+// exact value in significant digits.
 #pragma once
 
 #include <gmock/gmock.h>
@@ -10,12 +11,33 @@
 #include <typeinfo>
 #include <vector>
 
+#include "stakecalc/date.hpp"
 #include "stakecalc/decimal.hpp"
 #include "stakecalc/equity_to_debt.hpp"
 #include "stakecalc/error.hpp"
+#include "stakecalc/loan_terms.hpp"
+#include "stakecalc/money.hpp"
 #include "stakecalc/ratio.hpp"
 
 namespace stakecalc::testing {
+
+// d("2024-01-15"), dec("0.049"), cny("100.00"): a test's literals, read as a contract file is.
+inline date d(const char* iso) { return parse_date(iso); }
+inline decimal dec(const char* text) { return decimal::parse(text); }
+inline money cny(const char* amount) { return money(amount, "CNY"); }
+
+// The standard bank example: 1,000,000.00 CNY at 4.9% from 2024-01-15 on the monthly basis
+// (按月计息: the monthly rate is the annual / 12), which the published tables use.
+inline loan_terms bank_loan(repayment_type kind, int periods = 240) {
+  loan_terms t;
+  t.principal = dec("1000000.00");
+  t.start = d("2024-01-15");
+  t.periods = periods;
+  t.repayment = kind;
+  t.rate = dec("0.049");
+  t.basis = interest_basis::monthly;
+  return t;
+}
 
 // The error thrown by f is exactly of type E (not a base or a sibling) and its message contains
 // `fragment`.

@@ -20,6 +20,7 @@
 #include "stakecalc/lpr.hpp"
 #include "stakecalc/result_document.hpp"
 #include "stakecalc/sweep.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -28,7 +29,7 @@ using namespace stakecalc;
 constexpr unsigned thread_count = 8;
 const std::string sample = std::string(STAKECALC_SOURCE_DIR) + "/examples/data/ustc-deal.json";
 
-date d(const char* iso) { return parse_date(iso); }
+using stakecalc::testing::d;
 
 // Runs work(i) on `n` threads released together (each waits until all have started, so that the
 // calls overlap instead of running one after another), and returns what each returned, by index.
