@@ -219,6 +219,10 @@ private:
   py::object cls_;
 };
 
+// explain=False: the numbers only, every explanation left empty (explanation.hpp's explain_mode),
+// for a loop over many evaluations that keeps the numbers.
+explain_mode explain_mode_of(bool explain) { return explain ? explain_mode::full : explain_mode::numbers_only; }
+
 // ---- explanations ---------------------------------------------------------------------------------
 
 py::dict explanation_dict(const explanation& e) {
@@ -1278,7 +1282,7 @@ void bind_contracts(py::module_& m) {
       .def("describe", [](const py_formula& f) { return f.value.describe(); })
       .def(
           "evaluate",
-          [](const py_formula& f, py::handle inv, py::handle on, py::handle units, py::handle facts) {
+          [](const py_formula& f, py::handle inv, py::handle on, py::handle units, py::handle facts, bool explain) {
             const fund_investment& i = as<py_investment>(inv, "Investment", "investment").value;
             const date day = to_date(on, "on");
             const decimal u = to_decimal(units, "units");
@@ -1286,7 +1290,7 @@ void bind_contracts(py::module_& m) {
             formula_value v;
             {
               py::gil_scoped_release release;
-              v = evaluate(f.value, i, day, u, x, "price");
+              v = evaluate(f.value, i, day, u, x, "price", explain_mode_of(explain));
             }
             py::dict d;
             d["amount"] = from_ratio(v.amount);
@@ -1294,9 +1298,10 @@ void bind_contracts(py::module_& m) {
             d["explanation"] = py::cast(v.why);
             return d;
           },
-          py::arg("investment"), py::arg("on"), py::arg("units"), py::arg("facts") = py::none(),
+          py::arg("investment"), py::arg("on"), py::arg("units"), py::arg("facts") = py::none(), py::kw_only(),
+          py::arg("explain") = true,
           "The exact amount for `units` on `on` (a Fraction), whether a fractional power was rounded on the way, and "
-          "the explanation.")
+          "the explanation (empty with explain=False: the same numbers, faster).")
       .def("__repr__", &formula_repr);
   add_state(formula, &make_formula);
 
@@ -1364,24 +1369,26 @@ void bind_contracts(py::module_& m) {
           py::arg("on"), "The window containing the day, or None.")
       .def(
           "quote",
-          [](const py_terms& t, py::handle on, py::handle units, py::handle facts, py::handle with_formula) {
+          [](const py_terms& t, py::handle on, py::handle units, py::handle facts, py::handle with_formula, bool explain) {
             const date day = to_date(on, "on");
             const decimal u = to_decimal(units, "units");
             const deal_facts& x = facts_or_none(facts);
             price_quote q;
             if (with_formula.is_none()) {
               py::gil_scoped_release release;
-              q = t.value.quote(day, u, x, "on");
+              q = t.value.quote(day, u, x, "on", explain_mode_of(explain));
             } else {
               const price_formula& f = as<py_formula>(with_formula, "PriceFormula", "formula").value;
               py::gil_scoped_release release;
-              q = t.value.quote_with(f, day, u, x, "price", "on");
+              q = t.value.quote_with(f, day, u, x, "price", "on", explain_mode_of(explain));
             }
             return quote_dict(q);
           },
           py::arg("on"), py::arg("units"), py::arg("facts") = py::none(), py::kw_only(), py::arg("formula") = py::none(),
+          py::arg("explain") = true,
           "The price of `units` on `on` under the window in force (or under `formula`): window, formula, units, "
-          "proportion, exact_amount, amount (rounded once), price_per_unit, explanation.")
+          "proportion, exact_amount, amount (rounded once), price_per_unit, explanation (formula and explanation "
+          "empty with explain=False: the same numbers, faster).")
       .def("__repr__", [](const py_terms& t) {
         return "RepurchaseTerms(" + t.value.investment.amount.to_string() + " on " + to_iso(t.value.investment.on) +
                ", " + std::to_string(t.value.windows.size()) + " windows)";
@@ -1430,21 +1437,22 @@ void bind_contracts(py::module_& m) {
 
   m.def(
       "evaluate_plan",
-      [](py::handle t, py::handle plan, py::handle facts) {
+      [](py::handle t, py::handle plan, py::handle facts, bool explain) {
         const repurchase_terms& rt = as<py_terms>(t, "RepurchaseTerms", "terms").value;
         const repurchase_plan p = to_plan(plan, "plan");
         const deal_facts& x = facts_or_none(facts);
         repurchase_evaluation ev;
         {
           py::gil_scoped_release release;
-          ev = evaluate_plan(rt, p, x);
+          ev = evaluate_plan(rt, p, x, explain_mode_of(explain));
         }
         return plan_dict(ev);
       },
-      py::arg("terms"), py::arg("plan"), py::arg("facts") = py::none(),
+      py::arg("terms"), py::arg("plan"), py::arg("facts") = py::none(), py::kw_only(), py::arg("explain") = true,
       "Checks a plan (a sequence of Tranche) against the terms and prices every tranche: tranches (list of dicts), "
       "units_left, stake_left, fund_flows, fund_irr, fund_multiple, fund_cash_recovered, team_cost, cost_by_buyer, "
-      "missed_minimums. Errors name the tranche ('tranches[2].proportion').");
+      "missed_minimums. Errors name the tranche ('tranches[2].proportion'). explain=False leaves the tranches' "
+      "explanations empty: the same numbers, faster.");
   m.def(
       "tranche_units",
       [](py::handle t, py::handle plan) {
@@ -1566,7 +1574,7 @@ void bind_contracts(py::module_& m) {
       "investment date: value (rounded once), exact, of_investment, explanation.");
   m.def(
       "grant_equivalent_of_flows",
-      [](py::handle inv, py::handle flows, py::handle market_rate, py::handle rounding_mode) {
+      [](py::handle inv, py::handle flows, py::handle market_rate, py::handle rounding_mode, bool explain) {
         const fund_investment& i = as<py_investment>(inv, "Investment", "investment").value;
         std::vector<cash_flow> cf;
         const py::tuple items = to_tuple(flows, "flows");
@@ -1580,12 +1588,14 @@ void bind_contracts(py::module_& m) {
         std::optional<grant_equivalent_result> g;
         {
           py::gil_scoped_release release;
-          g = grant_equivalent_of_flows(i, cf, rate, mode);
+          g = grant_equivalent_of_flows(i, cf, rate, mode, explain_mode_of(explain));
         }
         return grant_dict(*g);
       },
-      py::arg("investment"), py::arg("flows"), py::arg("market_rate"), py::arg("rounding") = "HALF_UP",
-      "I - PV(recoveries) at the market rate from the fund's flows [(date, amount)], the investment negative.");
+      py::arg("investment"), py::arg("flows"), py::arg("market_rate"), py::arg("rounding") = "HALF_UP", py::kw_only(),
+      py::arg("explain") = true,
+      "I - PV(recoveries) at the market rate from the fund's flows [(date, amount)], the investment negative "
+      "(explanation empty with explain=False: the same numbers, faster).");
 
   // ---- exit paths ----
   py::class_<py_path> path(m, "ExitPath", "One way out for the fund; made by the static methods.");
@@ -1653,18 +1663,19 @@ void bind_contracts(py::module_& m) {
       .def_property_readonly("team_units", [](const py_deal& d) { return from_decimal(d.value.team_units); })
       .def(
           "evaluate",
-          [](const py_deal& d, py::handle p) {
+          [](const py_deal& d, py::handle p, bool explain) {
             const exit_path ep = to_exit_path(as<py_path>(p, "ExitPath", "path").value, d.value.repurchase.investment.currency());
             std::optional<exit_path_result> r;
             {
               py::gil_scoped_release release;
-              r = evaluate_exit_path(d.value, ep);
+              r = evaluate_exit_path(d.value, ep, explain_mode_of(explain));
             }
             return exit_dict(*r);
           },
-          py::arg("path"),
+          py::arg("path"), py::kw_only(), py::arg("explain") = true,
           "One path: path, fund_irr, fund_multiple, cash_recovered, grant_equivalent, grant_equivalent_share, "
-          "team_cost, fund_units_left, team_ownership, fund_flows, grant_equivalent_explanation.")
+          "team_cost, fund_units_left, team_ownership, fund_flows, grant_equivalent_explanation (empty with "
+          "explain=False: the same numbers, faster).")
       .def(
           "compare",
           [](const py_deal& d, py::handle paths) {
@@ -1696,8 +1707,9 @@ void bind_contracts(py::module_& m) {
   add_state(deal, &make_deal);
 
   m.def(
-      "evaluate_exit_path", [](py::handle d, py::handle p) { return d.attr("evaluate")(p); }, py::arg("deal"),
-      py::arg("path"), "ExitDeal.evaluate(path).");
+      "evaluate_exit_path",
+      [](py::handle d, py::handle p, bool explain) { return d.attr("evaluate")(p, py::arg("explain") = explain); },
+      py::arg("deal"), py::arg("path"), py::kw_only(), py::arg("explain") = true, "ExitDeal.evaluate(path).");
   m.def(
       "compare_exit_paths", [](py::handle d, py::handle paths) { return d.attr("compare")(paths); }, py::arg("deal"),
       py::arg("paths"), "ExitDeal.compare(paths).");

@@ -124,6 +124,50 @@ def test_quote_and_its_explanation():
     assert stakecalc.Explanation.from_dict(d) == q["explanation"]
 
 
+TEXT_KEYS = {"explanation", "formula", "grant_equivalent_explanation"}
+
+
+def numbers_of(value):
+    """A result with its explanations and formula texts left out, nested dicts and lists included."""
+    if isinstance(value, dict):
+        return {k: numbers_of(v) for k, v in value.items() if k not in TEXT_KEYS}
+    if isinstance(value, list):
+        return [numbers_of(v) for v in value]
+    return value
+
+
+def explanations_in(result):
+    found = [result[k] for k in ("explanation", "grant_equivalent_explanation") if k in result]
+    return found + [t["explanation"] for t in result.get("tranches", [])]
+
+
+def test_explain_false_gives_the_same_numbers_without_the_text():
+    # Every entry point that explains takes explain=False for loops over many evaluations: the same
+    # numbers (compared whole, nested tranches and flows included), every explanation empty.
+    plan = [stakecalc.Tranche(D(2022, 1, 1), "zhang", proportion=Fraction(1, 2)),
+            stakecalc.Tranche(D(2024, 1, 1), "li", proportion=Fraction(1, 2))]
+    investment = terms().investment
+    flows = [(T0, Decimal("-1000000.00")), (D(2023, 1, 1), Decimal("1100000.00"))]
+    formula = stakecalc.PriceFormula.compound_interest(Decimal("0.05"))
+    deal = the_deal()
+    calls = {
+        "PriceFormula.evaluate": lambda e: formula.evaluate(investment, D(2023, 7, 1), 1000, explain=e),
+        "RepurchaseTerms.quote": lambda e: terms().quote(D(2024, 1, 1), 1000000, explain=e),
+        "quote with a formula": lambda e: terms().quote(D(2024, 1, 1), 1000, formula=formula, explain=e),
+        "evaluate_plan": lambda e: stakecalc.evaluate_plan(terms(), plan, explain=e),
+        "grant_equivalent_of_flows": lambda e: stakecalc.grant_equivalent_of_flows(investment, flows, "0.08", explain=e),
+        "ExitDeal.evaluate": lambda e: deal.evaluate(stakecalc.ExitPath.repurchase(plan), explain=e),
+        "evaluate_exit_path": lambda e: stakecalc.evaluate_exit_path(deal, stakecalc.ExitPath.sale(D(2024, 1, 1), Decimal("2E7")),
+                                                                      explain=e),
+    }
+    for name, call in calls.items():
+        full, bare = call(True), call(False)
+        assert numbers_of(full) == numbers_of(bare), name
+        explained, bare_texts = explanations_in(full), explanations_in(bare)
+        assert explained and all(t.subject for t in explained), name
+        assert len(bare_texts) == len(explained) and not any(t.subject for t in bare_texts), name
+
+
 def test_plan_evaluation():
     plan = [stakecalc.Tranche(D(2022, 1, 1), "zhang", proportion=Fraction(1, 2)),
             stakecalc.Tranche(D(2024, 1, 1), "li", proportion=Fraction(1, 2))]
