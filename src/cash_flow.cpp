@@ -13,6 +13,7 @@
 
 #include "stakecalc/detail/double_double.hpp"
 #include "stakecalc/detail/quad.hpp"
+#include "stakecalc/detail/wide_float.hpp"
 
 namespace stakecalc {
 namespace detail {
@@ -28,8 +29,8 @@ namespace {
 // The precision of the last-resort root polishing (polish_root_precisely).
 using precise = boost::multiprecision::number<boost::multiprecision::cpp_bin_float<100>, boost::multiprecision::et_off>;
 
-// What eval_powers needs to work alike in double-double, quad and 100 digits: the leading
-// double, e^y - 1, and the size of one rounding relative to the result. In double-double, e^y - 1
+// What eval_powers needs to work alike in double-double, quad, wide_float and 100 digits: the
+// leading double, e^y - 1, and the size of one rounding relative to the result. In double-double, e^y - 1
 // is detail::expm1_small for |y| <= 0.36 and quad_expm1 beyond (periodic times, extreme rates).
 double_double expm1_of(double_double y) {
   if (std::fabs(y.hi) > 0.36) {
@@ -48,6 +49,17 @@ constexpr double rounding_unit(quad) { return 0x1p-113; }
 double leading(const precise& v) { return static_cast<double>(v); }
 precise expm1_of(const precise& y) { return boost::multiprecision::expm1(y); }
 double rounding_unit(const precise&) { return 0x1p-330; }
+double leading(const wide_float& v) { return v.to_double(); }
+constexpr double rounding_unit(const wide_float&) { return 0x1p-126; }  // 3/4 of an ulp at most
+// The working type's value of e^y - 1 found in the evaluation point's type: the same value, or
+// (quad to wide_float) exactly converted.
+template <class T, class X>
+T as_working(const X& v) {
+  if constexpr (std::is_same_v<T, X>)
+    return v;
+  else
+    return T(v);
+}
 
 // sum_i a_i e^(-t_i x), x = ln(1 + r), prepared for evaluation at many x. Every evaluation is
 // scaled by e^(t_ref x) with t_ref the smallest time when x >= 0 and the largest when x < 0, so
@@ -169,6 +181,14 @@ public:
       if (error) *error = 0x1p-113 * std::sqrt(variance);
       return {f, df};
     }
+    if (const std::vector<wide_float>* amounts = wide_amounts()) {
+      const auto v = eval_powers(x, *amounts);
+      // e^(-x/D) - 1, the base of every power, is found in quad (a few roundings of 2^-113) and
+      // only then widened: as if f were evaluated at x (1 + 5 2^-113), a shared error of
+      // |f'| |x| 5 2^-113, added to the independent roundings' estimate.
+      if (error) *error = v.error + std::fabs(v.df) * std::fabs(static_cast<double>(x)) * 0x1p-110;
+      return {v.f.to_quad(), static_cast<quad>(v.df)};
+    }
     const auto v = eval_powers(x, quad_amounts());
     if (error) *error = v.error;
     return {v.f, static_cast<quad>(v.df)};
@@ -201,10 +221,10 @@ public:
   };
   power_sum<double_double> eval(double_double x) const { return eval_powers(x, a_dd_); }
 
-  template <class T>
-  power_sum<T> eval_powers(T x, const std::vector<T>& amounts) const {
+  template <class T, class X>
+  power_sum<T> eval_powers(X x, const std::vector<T>& amounts) const {
     const bool up = leading(x) >= 0;
-    T m = expm1_of((up ? -x : x) / static_cast<double>(denominator_));  // b^(2^j) - 1
+    T m = as_working<T>(expm1_of((up ? -x : x) / static_cast<double>(denominator_)));  // b^(2^j) - 1
     std::array<T, 64> squares{};             // b^(2^j)
     std::array<double, 64> square_weight{};  // the variance of a square's relative error, in units
     std::array<double, 64> square_terms{};   // the terms each square is a factor of, summed
@@ -354,7 +374,7 @@ public:
       }
     }
     const double d = static_cast<double>(denominator_);
-    return {f, df / d, d2f / (d * d), rounding_unit(x) * std::sqrt(variance)};
+    return {f, df / d, d2f / (d * d), rounding_unit(T{}) * std::sqrt(variance)};
   }
 
   // {f, f'} at x in 100-digit binary floating point, from the exact amounts and times, scaled as
@@ -426,6 +446,26 @@ private:
   static double pow10_double(int k) {  // exact for 0 <= k <= 22
     return powers_of_ten<double, 23>()[static_cast<std::size_t>(k)];
   }
+  // The amounts exactly as wide_floats, all at the largest scale (so the sums are 10^scale times
+  // the true ones, a positive factor as above): when every amount is a 64-bit coefficient and the
+  // scales differ by at most 18 (the products then fit 128 bits). Nothing otherwise: quad then.
+  const std::vector<wide_float>* wide_amounts() const {
+    if (!a_w_.empty()) return &a_w_;
+    const std::vector<decimal>& amounts = *amounts_;
+    int low = 0, high = 0;
+    for (std::size_t i = 0; i < amounts.size(); ++i) {
+      if (!amounts[i].is_small()) return nullptr;
+      low = i == 0 ? amounts[i].scale() : std::min(low, amounts[i].scale());
+      high = i == 0 ? amounts[i].scale() : std::max(high, amounts[i].scale());
+    }
+    if (high - low > 18) return nullptr;
+    const auto& powers = powers_of_ten<std::uint64_t, 19>();
+    a_w_.reserve(amounts.size());
+    for (const decimal& a : amounts)
+      a_w_.push_back(wide_float::of_integer(static_cast<int128>(a.small_coefficient()) *
+                                            powers[static_cast<std::size_t>(high - a.scale())]));
+    return &a_w_;
+  }
   const std::vector<quad>& quad_amounts() const {
     if (a_q_.empty()) {
       a_q_.reserve(amounts_->size());
@@ -450,6 +490,7 @@ private:
   const std::vector<decimal>* amounts_ = nullptr;  // the caller's, alive while the sum is
   const std::vector<ratio>* times_ = nullptr;      // exact times when not integral
   mutable std::vector<quad> a_q_;  // filled by quad_amounts() when a quad evaluation first needs it
+  mutable std::vector<wide_float> a_w_;  // the same for wide_amounts()
   mutable std::vector<precise> a_p_;  // the same for eval_precise
   mutable std::vector<double> highs_double_;  // the same for eval(double)
   std::vector<quad> t_q_;
@@ -619,9 +660,32 @@ decimal polish_root_precisely(const exponential_sum& sum, quad x0, int digits, c
 // (tests/cpp/test_double_double.cpp): a root let through wrongly would round wrongly there.
 constexpr double error_factor = 4;
 
-// Newton steps in double-double from the double root x0. Returns the root and a bound on its
-// error, or nothing when the steps do not settle within 8 steps (the caller then uses quad).
-std::optional<std::pair<double_double, double>> polish_root_double_double(const exponential_sum& sum, double x0) {
+// How many units of the last of `digits` significant digits of the rate e^x - 1 an error of
+// `radius` in x is, roughly (in double): for deciding whether a root known to within `radius`
+// has a fair chance of rounding to one result (see rounds_alike for the exact test).
+double radius_in_last_digits(double x, double radius, int digits) {
+  const double r = std::expm1(x);
+  if (!(std::fabs(r) > 1e-300) || !std::isfinite(r)) return HUGE_VAL;
+  const double unit = std::pow(10.0, std::floor(std::log10(std::fabs(r))) - (digits - 1));
+  return radius * (1 + r) / unit;
+}
+
+// The double-double polish's outcome: a root and a bound on its error (`settled`), or a root
+// good to some 1e-25 that double-double cannot settle, to be finished by one step with f in
+// wide_float (settle_in_quad), or nothing (the quad path from the double root then).
+struct double_double_root {
+  double_double root;
+  double error;  // when settled
+  bool settled;
+};
+
+// Newton steps in double-double from the double root x0 (good to ~1e-13). The first step's
+// noise tells whether double-double can settle the rate to `digits` at all: an error bound of a
+// sixth of a unit of the last digit or more leaves the rounding undecided too often (a chance of
+// about twice the bound's size in units), and a second double-double evaluation would mostly be
+// wasted before the wide one anyway (which costs some 1.5 of them): the root after one step goes
+// to the wide step at once.
+std::optional<double_double_root> polish_root_double_double(const exponential_sum& sum, double x0, int digits) {
   double_double x{x0, 0};
   for (int i = 0; i < 8; ++i) {
     const auto v = sum.eval(x);
@@ -629,17 +693,20 @@ std::optional<std::pair<double_double, double>> polish_root_double_double(const 
     const double_double dx = v.f / v.df;
     x = x - dx;
     const double size = std::fabs(dx.hi), noise = v.error / std::fabs(v.df);
+    if (i == 0 && radius_in_last_digits(x.hi, error_factor * noise, digits) > 1.0 / 6 &&
+        size <= 1e-11 * std::max(1.0, std::fabs(x.hi)))
+      return double_double_root{x, 0, false};
     // Converged when the step is below double-double's resolution or within the noise of f: the
     // step is then exact enough (f' errs by ~1e-15 of itself), and the error is f's noise.
     if (size <= std::fabs(x.hi) * 1e-31 || size <= noise)
-      return std::pair{x, error_factor * noise + 1e-3 * size};
+      return double_double_root{x, error_factor * noise + 1e-3 * size, true};
     // Or when the step just taken leaves an error far below the noise: a Newton step from an
     // error e leaves |f'' / 2f'| e^2 (e is the step's size to within that much), so from a
     // root good to 1e-13 the second step ends the polish without a third evaluation. Counted
     // 100 times over for the terms of higher order and f'' being a double; f' in double adds
     // ~1e-16 of the step.
     const double left = 100 * std::fabs(v.d2f / (2 * v.df)) * size * size + 1e-14 * size;
-    if (i > 0 && left <= noise) return std::pair{x, error_factor * noise + left};
+    if (i > 0 && left <= noise) return double_double_root{x, error_factor * noise + left, true};
   }
   return std::nullopt;
 }
@@ -676,8 +743,8 @@ std::optional<decimal> rate_if_settled(quad root, double error, int digits, cons
   return to_decimal(r, digits, where);
 }
 
-// A Newton step in quad from `start`, a root already good to 1e-20 or better, and the rate it
-// gives when every rate within the step's estimated error rounds alike (nothing otherwise). The
+// A Newton step in quad from `start`, a root already good to 1e-20 or better, with f evaluated
+// in wide_float when the amounts allow (in quad otherwise: eval(quad)), and the rate it gives when every rate within the step's estimated error rounds alike (nothing otherwise). The
 // error: the estimated noise of f over |f'| times the factor above, plus what the step leaves
 // behind (f' is a double, 1e-16 of the step; the curvature, |f''/2f'| times the step squared, is
 // far below that for so small a step), counted as 1e-12 of the step.
@@ -704,12 +771,14 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
   // 1e-17 (Newton doubles the digits), so the double search stops there: its last digits cost
   // many bisection steps once Newton's steps stall at double's rounding noise.
   if (const double rough = refine_root(fd, *found, 1e-13, 4e-12); sum.double_double_ok(rough)) {
-    if (const auto polished = polish_root_double_double(sum, rough)) {
-      const auto [root, error] = *polished;
+    if (const auto polished = polish_root_double_double(sum, rough, digits)) {
+      const auto [root, error, settled_in_double_double] = *polished;
       const quad start = static_cast<quad>(root.hi) + static_cast<quad>(root.lo);  // exact
-      if (const auto settled = rate_if_settled(start, error, digits, where)) return *settled;
+      if (settled_in_double_double)
+        if (const auto settled = rate_if_settled(start, error, digits, where)) return *settled;
       // The double-double root is good to ~1e-32, which leaves a rate below 10% within a unit of
-      // its 30th digit: one Newton step with f in quad (7 bits more) settles most of those.
+      // its 30th digit: one Newton step with f in wide_float (21 bits more) settles nearly all
+      // of those, and those the first double-double step found out of its reach.
       if (const auto settled = settle_in_quad(sum, start, digits, where)) return *settled;
       // Still at a rounding boundary (or ill-conditioned): 100 digits decide, from this root.
       return polish_root_precisely(sum, start, digits, where);

@@ -136,7 +136,10 @@ inline quad quad_ln2() {
 }
 
 // expm1 for |r| <= 0.36: Taylor series of expm1(r / 256) (13 terms reach 1e-40), then eight
-// doublings e^(2a) - 1 = m (m + 2), which keep the relative precision of a small result.
+// doublings e^(2a) - 1 = m (m + 2), which keep the relative precision of a small result. For
+// |r| <= 2^-8 (a rate over one day, the usual argument in XIRR) the series of expm1(r) itself,
+// cut where the next term falls below 2^-116 of the first: ten terms or fewer and no doublings,
+// half the operations (each is a library call) and fewer roundings.
 inline quad expm1_reduced(quad r) {
   static const std::array<quad, 15> inverse_factorial = [] {
     std::array<quad, 15> t{};
@@ -147,6 +150,20 @@ inline quad expm1_reduced(quad r) {
     }
     return t;
   }();
+  const double size = std::fabs(static_cast<double>(r));
+  if (size <= 0x1p-8) {
+    if (size == 0) return r;
+    // r^(k-1) / k! relative to r, the k-th term's share: the series stops before the first k at
+    // which it is below 2^-116 (at k = 13 for |r| = 2^-8: 2^-96 / 13! < 2^-128).
+    std::size_t terms = 1;
+    for (double share = 1; terms < 13; ++terms) {
+      share *= size / static_cast<double>(terms + 1);
+      if (share < 0x1p-116) break;
+    }
+    quad sum = inverse_factorial[terms];
+    for (std::size_t k = terms - 1; k >= 1; --k) sum = inverse_factorial[k] + r * sum;
+    return r * sum;
+  }
   quad h = r / 256;
   quad sum = inverse_factorial[14];
   for (int k = 13; k >= 1; --k) sum = inverse_factorial[static_cast<std::size_t>(k)] + h * sum;
