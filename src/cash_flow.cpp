@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <tuple>
 #include <numeric>
 #include <type_traits>
 #include <utility>
@@ -524,6 +525,9 @@ struct discount_memo_scope::memo {
     std::map<ratio, quad> factors;
   };
   std::vector<of_rate> rates;
+  // Two-flow roots: (first amount, its scale, second amount, its scale, time between, digits).
+  using two_flow_key = std::tuple<decimal, int, decimal, int, ratio, int>;
+  std::map<two_flow_key, decimal> two_flow_roots;
   std::size_t size = 0;
 
   // A bound, so that a thread discounting at ever new rates or dates keeps a bounded memo: a
@@ -531,12 +535,17 @@ struct discount_memo_scope::memo {
   // and starts afresh at the next sum.
   static constexpr std::size_t max_size = 4096;
 
-  // Called once at the start of a sum; the reference stays valid until the next call.
-  of_rate& at(const decimal& rate) {
+  void clear_when_full() {
     if (size >= max_size) {
       rates.clear();
+      two_flow_roots.clear();
       size = 0;
     }
+  }
+
+  // Called once at the start of a sum; the reference stays valid until the next call.
+  of_rate& at(const decimal& rate) {
+    clear_when_full();
     // The same value at another scale (0.08, 0.080) is very likely the same quad, but not
     // provably for every scale: kept apart.
     for (of_rate& r : rates)
@@ -559,6 +568,24 @@ struct discount_memo_scope::memo {
 
 namespace {
 thread_local discount_memo_scope::memo* active_memo = nullptr;
+
+// compute() (a two-flow root of a, b at dt apart) through the active memo, if any: a kept root is
+// the very value computed.
+template <class Compute>
+std::optional<decimal> remembered_two_flow_root(const decimal& a, const decimal& b, const ratio& dt, int digits,
+                                                Compute compute) {
+  discount_memo_scope::memo* const memo = active_memo;
+  if (!memo) return compute();
+  memo->clear_when_full();
+  discount_memo_scope::memo::two_flow_key key{a, a.scale(), b, b.scale(), dt, digits};
+  if (auto it = memo->two_flow_roots.find(key); it != memo->two_flow_roots.end()) return it->second;
+  std::optional<decimal> root = compute();
+  if (root) {
+    memo->two_flow_roots.emplace(std::move(key), *root);
+    ++memo->size;
+  }
+  return root;
+}
 }  // namespace
 
 discount_memo_scope::discount_memo_scope() : memo_(std::make_unique<memo>()), outer_(active_memo) {
@@ -835,8 +862,10 @@ decimal discount_rate_root(const std::vector<decimal>& amounts, const std::vecto
                            int digits, const std::string& where) {
   check_root_inputs(amounts, times.size(), guess, digits, where);
   if (auto pair = two_flows(amounts); pair && times[pair->first] != times[pair->second]) {
-    const quad dt = to_quad(times[pair->second] - times[pair->first]);
-    if (auto r = two_flow_root(amounts[pair->first], amounts[pair->second], dt, digits, where)) return *r;
+    const decimal &a = amounts[pair->first], &b = amounts[pair->second];
+    const ratio dt = times[pair->second] - times[pair->first];
+    if (auto r = remembered_two_flow_root(a, b, dt, digits, [&] { return two_flow_root(a, b, to_quad(dt), digits, where); }))
+      return *r;
   }
   return solve(exponential_sum(amounts, times), guess, digits, where);
 }
@@ -845,8 +874,14 @@ decimal discount_rate_root(const std::vector<decimal>& amounts, std::vector<std:
                            std::int64_t denominator, const decimal& guess, int digits, const std::string& where) {
   check_root_inputs(amounts, numerators.size(), guess, digits, where);
   if (auto pair = two_flows(amounts); pair && numerators[pair->first] != numerators[pair->second]) {
-    const quad dt = static_cast<quad>(numerators[pair->second] - numerators[pair->first]) / static_cast<quad>(denominator);
-    if (auto r = two_flow_root(amounts[pair->first], amounts[pair->second], dt, digits, where)) return *r;
+    const decimal &a = amounts[pair->first], &b = amounts[pair->second];
+    const std::int64_t days = numerators[pair->second] - numerators[pair->first];
+    // The memo's key is the exact time; the quad below is the same for every way of writing it
+    // (one correctly rounded division of the same exact quotient).
+    if (auto r = remembered_two_flow_root(a, b, ratio(days, denominator), digits, [&] {
+          return two_flow_root(a, b, static_cast<quad>(days) / static_cast<quad>(denominator), digits, where);
+        }))
+      return *r;
   }
   return solve(exponential_sum(amounts, std::move(numerators), denominator), guess, digits, where);
 }

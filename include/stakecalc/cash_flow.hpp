@@ -123,6 +123,10 @@ void check_digits(int digits, const std::string& where);
 // the quad logarithm and exponential behind each factor were about a sixth of its time. A kept
 // factor is the very value the computation gives, so no result changes. For run_sweep's workers:
 // one per thread, for the thread's batch of work (scopes nest: the inner one is used until it ends).
+// The same scope keeps the rates of two-flow roots (an investment and one return, the IRR of
+// most exit paths) by the two amounts (value and scale), the time between them and the digits:
+// a grid's dimensions that a path ignores (a sale's proceeds do not depend on the repurchase
+// rate or proportion) repeat the very same flows.
 class discount_memo_scope {
 public:
   discount_memo_scope();

@@ -1,5 +1,6 @@
-// detail::discount_memo_scope (run_sweep's per-worker discount factors): with a memo, without one,
-// with one being filled, with one full, nested, the present values are the same decimals.
+// detail::discount_memo_scope (run_sweep's per-worker discount factors and two-flow roots): with a
+// memo, without one, with one being filled, with one full, nested, the present values and rates
+// are the same decimals.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -89,6 +90,39 @@ TEST(DiscountMemo, ScopesNest) {
     expect_same(present_values(), plain);
   }
   expect_same(present_values(), plain);  // the outer memo again
+}
+
+// Two-flow rates (the IRR of an investment and one return): through both root overloads (XIRR's
+// whole days over 365 and exact year fractions), at two scales of the same amounts, and a flow set
+// with the amounts' order swapped; each must equal the value computed on a thread with no memo,
+// with the memo being filled, from the memo, and past the memo's size.
+std::vector<decimal> two_flow_rates(int count) {
+  std::vector<decimal> out;
+  const date t0 = d("2021-01-01");
+  for (int k = 0; k < count; ++k) {
+    const date later = t0 + boost::gregorian::days(k % 900 + 300);
+    const decimal back = decimal::from_parts(100037 + 100 * (k % 997), 2);
+    out.push_back(xirr({dec("-1000.00"), back}, {t0, later}));
+    out.push_back(xirr({dec("-1000.0000"), back}, {t0, later}));
+    out.push_back(xirr({back, dec("-1000.00")}, {later, t0}));
+    out.push_back(xirr({dec("-1000.00"), back}, {t0, later}, std::nullopt, day_counter(day_count_convention::act_360)));
+    out.push_back(detail::discount_rate_root({dec("-1000.00"), back}, {ratio(0), ratio(k % 900 + 300, 365)}, dec("0.1"),
+                                             30, "test"));
+  }
+  return out;
+}
+
+TEST(DiscountMemo, RememberedTwoFlowRatesAreTheSame) {
+  std::vector<decimal> plain;
+  std::thread other([&] { plain = two_flow_rates(1000); });
+  other.join();
+  detail::discount_memo_scope memo;
+  expect_same(two_flow_rates(1000), plain);  // filling the memo (beyond its 4,096 entries)
+  expect_same(two_flow_rates(1000), plain);  // from it, refilled
+  const std::vector<decimal> few(plain.begin(), plain.begin() + 50);
+  detail::discount_memo_scope fresh;
+  expect_same(two_flow_rates(10), few);
+  expect_same(two_flow_rates(10), few);  // every one from the memo
 }
 
 }  // namespace

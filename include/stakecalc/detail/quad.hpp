@@ -187,8 +187,10 @@ inline quad quad_expm1(quad x) {
   return quad_exp(x) - 1;
 }
 
-// Natural logarithm of y > 0: the double logarithm refined by two Halley steps
-// x += 2 (y - e^x) / (y + e^x), each tripling the number of correct digits.
+// Natural logarithm of y > 0: the double logarithm refined by one Halley step
+// x += 2 (y - e^x) / (y + e^x), which triples the number of correct digits: from the double's
+// 1e-16 (the logarithm of y rounded to double, good to about an ulp) to 1e-48, far below quad's
+// 1e-34, so the result errs by quad_exp's few units and the step's roundings.
 inline quad quad_log(quad y) {
   if (!(y > 0)) return static_cast<quad>(std::numeric_limits<double>::quiet_NaN());  // callers check first
   // Infinity (a decimal beyond quad's range, ~1.19e4932, converts to it) would never leave the
@@ -204,10 +206,8 @@ inline quad quad_log(quad y) {
     k -= 900;
   }
   quad x = std::log(static_cast<double>(y));
-  for (int i = 0; i < 2; ++i) {
-    quad e = quad_exp(x);
-    x += 2 * (y - e) / (y + e);
-  }
+  const quad e = quad_exp(x);
+  x += 2 * (y - e) / (y + e);
   return x + static_cast<quad>(k) * quad_ln2();
 }
 
@@ -221,8 +221,16 @@ inline quad quad_log1p(quad u) {
     return t;
   }();
   quad z = u / (2 + u), z2 = z * z;
+  // The series to the first term below 2^-116 of the first: 25 terms at |u| = 1/4 (z^2 < 1/81),
+  // far fewer for the small u of most rates.
+  const double z2d = static_cast<double>(z2);
+  std::size_t terms = 1;
+  for (double share = 1; terms < odd_reciprocal.size(); ++terms) {
+    share *= z2d;
+    if (share < 0x1p-116) break;
+  }
   quad sum = 0;
-  for (std::size_t k = odd_reciprocal.size(); k-- > 0;) sum = odd_reciprocal[k] + z2 * sum;
+  for (std::size_t k = terms; k-- > 0;) sum = odd_reciprocal[k] + z2 * sum;
   return 2 * z * sum;
 }
 
