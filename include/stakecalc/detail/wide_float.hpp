@@ -171,27 +171,13 @@ public:
     const wide_float& y = a_first ? b : a;
     const std::int64_t d = x.exponent_ - y.exponent_;
     if (d > top_bit + 1) return x;  // y is below half a unit of x's last place
-    wide_float r;
     if (x.negative_ == y.negative_) {
       // |x| + |y| rounded: y shifted to x's exponent, rounded to nearest on the last bit shifted
       // out; the sum is below 2^128 and, when it reaches 2^127, drops one more bit.
       const uint128 ys = d == 0   ? y.significand_
                         : d == 1 ? halve_to_even(y.significand_)
                                  : (y.significand_ >> d) + ((y.significand_ >> (d - 1)) & 1);
-      uint128 s = x.significand_ + ys;
-      std::int64_t e = x.exponent_;
-      if (s >> (top_bit + 1)) {
-        s = halve_to_even(s);
-        ++e;
-        if (s >> (top_bit + 1)) {  // rounded up to 2^127
-          s >>= 1;
-          ++e;
-        }
-      }
-      r.significand_ = s;
-      r.exponent_ = e;
-      r.negative_ = x.negative_;
-      return r;
+      return normalized_down(x.significand_ + ys, x.exponent_, x.negative_);
     }
     // Opposite signs: |x| - |y|.
     if (d <= 1) {
@@ -202,42 +188,20 @@ public:
       const bool x_larger = xs > y.significand_;
       uint128 s = x_larger ? xs - y.significand_ : y.significand_ - xs;
       std::int64_t e = y.exponent_;
-      if (s >> (top_bit + 1)) {  // up to 128 bits when d == 1: drop one, rounded
-        s = halve_to_even(s);
-        ++e;
-        if (s >> (top_bit + 1)) {
-          s >>= 1;
-          ++e;
-        }
-      } else {
+      if (!(s >> top_bit)) {  // below 2^126: shifted up, exactly
         const int shift = top_bit - highest_bit(s);
         s <<= shift;
         e -= shift;
       }
-      r.significand_ = s;
-      r.exponent_ = e;
-      r.negative_ = x_larger ? x.negative_ : y.negative_;
-      return r;
+      return normalized_down(s, e, x_larger ? x.negative_ : y.negative_);  // up to 128 bits when d == 1
     }
     // d >= 2: |x| > |y|, and the difference is at least 2^125 (one bit of normalization at most).
     // y is rounded at the bit below x's last place + 1 (a guard bit), so that the normalizing shift
     // brings in a computed bit rather than a zero.
     const uint128 y_guarded = d == 2 ? halve_to_even(y.significand_)
                                      : (y.significand_ >> (d - 1)) + ((y.significand_ >> (d - 2)) & 1);  // y * 2 / 2^d
-    uint128 s = (x.significand_ << 1) - y_guarded;  // (|x| - |y|) * 2, below 2^128
-    std::int64_t e = x.exponent_ - 1;
-    if (s >> (top_bit + 1)) {  // no normalization needed: drop the guard bit, rounded
-      s = halve_to_even(s);
-      ++e;
-      if (s >> (top_bit + 1)) {
-        s >>= 1;
-        ++e;
-      }
-    }
-    r.significand_ = s;
-    r.exponent_ = e;
-    r.negative_ = x.negative_;
-    return r;
+    // (|x| - |y|) * 2, below 2^128: at or above 2^127 the guard bit is dropped, rounded.
+    return normalized_down((x.significand_ << 1) - y_guarded, x.exponent_ - 1, x.negative_);
   }
 
   friend wide_float operator-(const wide_float& a, const wide_float& b) { return a + (-b); }
@@ -255,6 +219,24 @@ private:
     const auto high = static_cast<std::uint64_t>(v >> 64);
     return high != 0 ? 127 - __builtin_clzll(high) : 63 - __builtin_clzll(static_cast<std::uint64_t>(v));
   }
+  // The value s * 2^e for s in [2^126, 2^128): one bit dropped, rounded to nearest (a tie to
+  // even), when s is at or above 2^127, and once more in the rare case that rounding reaches 2^127.
+  static wide_float normalized_down(uint128 s, std::int64_t e, bool negative) {
+    if (s >> (top_bit + 1)) {
+      s = halve_to_even(s);
+      ++e;
+      if (s >> (top_bit + 1)) {
+        s >>= 1;
+        ++e;
+      }
+    }
+    wide_float r;
+    r.significand_ = s;
+    r.exponent_ = e;
+    r.negative_ = negative;
+    return r;
+  }
+
   // v / 2 rounded to nearest, a tie to even.
   static uint128 halve_to_even(uint128 v) { return (v >> 1) + (v & (v >> 1) & 1); }
   static std::int64_t clamp_exponent(std::int64_t e) { return e < -100000 ? -100000 : e > 100000 ? 100000 : e; }
