@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
-#include <tuple>
 #include <numeric>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -30,8 +30,8 @@ namespace {
 // The precision of the last-resort root polishing (polish_root_precisely).
 using precise = boost::multiprecision::number<boost::multiprecision::cpp_bin_float<100>, boost::multiprecision::et_off>;
 
-// What eval_powers needs to work alike in double-double, quad, wide_float and 100 digits: the
-// leading double, e^y - 1, and the size of one rounding relative to the result. In double-double, e^y - 1
+// What eval_powers needs to work alike in double-double, quad and 100 digits: the leading
+// double, e^y - 1, and the size of one rounding relative to the result. In double-double, e^y - 1
 // is detail::expm1_small for |y| <= 0.36 and quad_expm1 beyond (periodic times, extreme rates).
 double_double expm1_of(double_double y) {
   if (std::fabs(y.hi) > 0.36) {
@@ -51,16 +51,7 @@ double leading(const precise& v) { return static_cast<double>(v); }
 precise expm1_of(const precise& y) { return boost::multiprecision::expm1(y); }
 double rounding_unit(const precise&) { return 0x1p-330; }
 double leading(const wide_float& v) { return v.to_double(); }
-constexpr double rounding_unit(const wide_float&) { return 0x1p-126; }  // 3/4 of an ulp at most
-// The working type's value of e^y - 1 found in the evaluation point's type: the same value, or
-// (quad to wide_float) exactly converted.
-template <class T, class X>
-T as_working(const X& v) {
-  if constexpr (std::is_same_v<T, X>)
-    return v;
-  else
-    return T(v);
-}
+
 
 // sum_i a_i e^(-t_i x), x = ln(1 + r), prepared for evaluation at many x. Every evaluation is
 // scaled by e^(t_ref x) with t_ref the smallest time when x >= 0 and the largest when x < 0, so
@@ -183,7 +174,13 @@ public:
       return {f, df};
     }
     if (const std::vector<wide_float>* amounts = wide_amounts()) {
-      const auto v = eval_powers(x, *amounts);
+      if (amounts_double_.empty()) {
+        amounts_double_.reserve(amounts->size());
+        for (const wide_float& a : *amounts) amounts_double_.push_back(a.to_double());
+      }
+      const bool up = x >= 0;
+      const auto v = eval_horner(wide_float(quad_expm1((up ? -x : x) / static_cast<double>(denominator_))), up,
+                                 *amounts, amounts_double_, 0x1p-126);
       // e^(-x/D) - 1, the base of every power, is found in quad (a few roundings of 2^-113) and
       // only then widened: as if f were evaluated at x (1 + 5 2^-113), a shared error of
       // |f'| |x| 5 2^-113, added to the independent roundings' estimate.
@@ -222,10 +219,21 @@ public:
   };
   power_sum<double_double> eval(double_double x) const { return eval_powers(x, a_dd_); }
 
-  template <class T, class X>
-  power_sum<T> eval_powers(X x, const std::vector<T>& amounts) const {
+  // Whether eval(quad) evaluates in wide_float (integral times, amounts of 64-bit coefficients).
+  bool wide_ready() const { return integral_ && wide_amounts() != nullptr; }
+
+  // f at x in double-double by Horner's rule (eval_horner), with f' and f'' in double: a quick
+  // evaluation for a Newton step that takes a root good to 1e-13 to about 1e-26, where only the
+  // wide_float step after it needs an error bound (this one's is not used).
+  power_sum<double_double> eval_horner(double_double x) const {
+    const bool up = x.hi >= 0;
+    return eval_horner(expm1_of((up ? -x : x) / static_cast<double>(denominator_)), up, a_dd_, a_d_, 0x1p-104);
+  }
+
+  template <class T>
+  power_sum<T> eval_powers(T x, const std::vector<T>& amounts) const {
     const bool up = leading(x) >= 0;
-    T m = as_working<T>(expm1_of((up ? -x : x) / static_cast<double>(denominator_)));  // b^(2^j) - 1
+    T m = expm1_of((up ? -x : x) / static_cast<double>(denominator_));  // b^(2^j) - 1
     std::array<T, 64> squares{};             // b^(2^j)
     std::array<double, 64> square_weight{};  // the variance of a square's relative error, in units
     std::array<double, 64> square_terms{};   // the terms each square is a factor of, summed
@@ -375,7 +383,142 @@ public:
       }
     }
     const double d = static_cast<double>(denominator_);
-    return {f, df / d, d2f / (d * d), rounding_unit(T{}) * std::sqrt(variance)};
+    return {f, df / d, d2f / (d * d), rounding_unit(x) * std::sqrt(variance)};
+  }
+
+  // f at whole times in wide_float, scaled as eval does, with f' and f'' in double and a bound
+  // on the error of f: the same sum as eval_powers, by Horner's rule over the flows in order of
+  // their power of b = e^(-|x|/D), from the highest power down:
+  //   acc <- acc * b^(gap to the next flow) + that flow's amount,
+  // one product and one sum a flow instead of two products (power tables, then the amount) and a
+  // sum; b^gap comes from tables of b^(gap mod 64) and b^(64 floor(gap / 64)) as in eval_powers.
+  // The amounts are exact integers (wide_amounts), and 127 bits leave so much room that the error
+  // is bounded outright rather than estimated: each step adds the product's and the sum's
+  // roundings and b^gap's own error (from its table entries, see below) to the bound carried
+  // from the step before, times b^gap.
+  //
+  // T is wide_float or double_double; `m` is e^(-|x|/D) - 1 in T, `up` whether x >= 0, `u` T's
+  // rounding unit, and amounts_double the amounts' leading doubles.
+  template <class T>
+  power_sum<T> eval_horner(T m, bool up, const std::vector<T>& amounts, const std::vector<double>& amounts_double,
+                           double u) const {
+    if (order_.empty()) {  // the flows by time, once (usually given in that order already)
+      order_.resize(n_.size());
+      std::iota(order_.begin(), order_.end(), std::size_t(0));
+      if (!std::is_sorted(n_.begin(), n_.end()))
+        std::stable_sort(order_.begin(), order_.end(), [&](std::size_t i, std::size_t j) { return n_[i] < n_[j]; });
+    }
+    // Squares b^(2^j) and bounds on their relative errors, in units of u. Squaring m keeps its
+    // relative error (the factor (2m + 2) / (m + 2) is below 1 for -1 < m <= 0) and adds two
+    // roundings; rounding m + 1 adds one unit relative to b^(2^j), and m's error weighs |m| / b^(2^j)
+    // there. (e^(-|x|/D) - 1's own error is the caller's: see eval(quad).)
+    std::array<T, 64> squares{};
+    std::array<double, 64> square_error{};
+    const std::uint64_t span = static_cast<std::uint64_t>(n_max_ - n_min_);
+    const int squares_known = span == 0 ? 0 : 64 - __builtin_clzll(span);
+    double m_error = 0;
+    for (int j = 0; j < squares_known; ++j) {
+      const auto jj = static_cast<std::size_t>(j);
+      if (j > 0) {
+        m = m * (m + 2.0);
+        m_error += 2;
+      }
+      squares[jj] = m + 1.0;
+      const double b = leading(squares[jj]);
+      square_error[jj] = (std::fabs(leading(m)) * m_error + 1) / b;
+    }
+    // Entry q of a table is entry q & (q - 1) times the square of q's lowest binary digit (found
+    // when first needed, as in eval_powers); its error is theirs plus the product's rounding.
+    constexpr unsigned low_bits = 6, low_size = 1u << low_bits;
+    std::array<T, low_size> lows{};
+    std::array<double, low_size> low_error{};
+    std::uint64_t lows_known = 1;
+    lows[0] = T{1.0};
+    const std::size_t high_count = static_cast<std::size_t>(span >> low_bits) + 1;
+    horner_tables<T>& table = tables(T{});
+    std::vector<T>& highs = table.highs;
+    std::vector<double>& high_error = table.high_error;
+    std::vector<char>& highs_known = table.highs_known;
+    highs.assign(high_count, T{});
+    high_error.assign(high_count, 0.0);
+    highs_known.assign(high_count, 0);
+    highs[0] = T{1.0};
+    highs_known[0] = 1;
+    auto low = [&](unsigned q) {
+      unsigned path[low_bits];
+      unsigned count = 0;
+      for (unsigned r = q; !((lows_known >> r) & 1); r &= r - 1) path[count++] = r;
+      while (count > 0) {
+        const unsigned r = path[--count], below = r & (r - 1);
+        const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
+        lows[r] = below == 0 ? squares[digit] : lows[below] * squares[digit];
+        low_error[r] = below == 0 ? square_error[digit] : low_error[below] + square_error[digit] + 1;
+        lows_known |= std::uint64_t(1) << r;
+      }
+    };
+    auto high = [&](std::size_t h) {
+      std::size_t path[64];
+      unsigned count = 0;
+      for (std::size_t r = h; !highs_known[r]; r &= r - 1) path[count++] = r;
+      while (count > 0) {
+        const std::size_t r = path[--count], below = r & (r - 1);
+        const auto digit = low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
+        highs[r] = below == 0 ? squares[digit] : highs[below] * squares[digit];
+        high_error[r] = below == 0 ? square_error[digit] : high_error[below] + square_error[digit] + 1;
+        highs_known[r] = 1;
+      }
+    };
+    // Highest power first: the latest flow when x >= 0 (powers count from the earliest), the
+    // earliest when x < 0 (they count back from the latest).
+    const std::size_t count = order_.size();
+    auto flow = [&](std::size_t step) { return up ? order_[count - 1 - step] : order_[step]; };
+    auto power_of = [&](std::size_t i) {
+      return static_cast<std::uint64_t>(up ? n_[i] - n_min_ : n_max_ - n_[i]);
+    };
+    std::size_t i = flow(0);
+    std::uint64_t k = power_of(i);
+    T acc = amounts[i];
+    double acc_double = amounts_double[i];
+    double error = 0;  // bound on |acc's error|, in units of u
+    // sum a k b^k and sum a k^2 b^k in double, by the same rule: f' and f'' up to 1/D and sign.
+    double moment1 = amounts_double[i] * static_cast<double>(k), moment2 = moment1 * static_cast<double>(k);
+    for (std::size_t step = 1; step < count; ++step) {
+      i = flow(step);
+      const std::uint64_t next_k = power_of(i), gap = k - next_k;
+      k = next_k;
+      T power{1.0};
+      double power_error = 0;
+      if (gap != 0) {
+        const auto q = static_cast<unsigned>(gap & (low_size - 1));
+        const auto h = static_cast<std::size_t>(gap >> low_bits);
+        if (q != 0) low(q);
+        if (h != 0) high(h);
+        if (q != 0 && h != 0) {
+          power = lows[q] * highs[h];
+          power_error = low_error[q] + high_error[h] + 1;
+        } else if (q != 0) {
+          power = lows[q];
+          power_error = low_error[q];
+        } else {
+          power = highs[h];
+          power_error = high_error[h];
+        }
+        acc = acc * power;
+      }
+      const double p = gap != 0 ? leading(power) : 1.0;
+      acc = acc + amounts[i];
+      const double a = amounts_double[i], kd = static_cast<double>(k);
+      // The carried error scaled by b^gap; the product's error (b^gap's own and the rounding,
+      // relative to the product); the sum's rounding (3/4 unit of the new acc).
+      error = error * p + std::fabs(acc_double * p) * (gap != 0 ? power_error + 0.5 : 0) +
+              0.75 * std::fabs(leading(acc));
+      acc_double = leading(acc);
+      moment1 = moment1 * p + a * kd;
+      moment2 = moment2 * p + a * kd * kd;
+    }
+    // k is now 0: the flow of the reference time, the last in this order.
+    const double d = static_cast<double>(denominator_);
+    return {acc, (up ? -moment1 : moment1) / d, moment2 / (d * d), u * error};
   }
 
   // {f, f'} at x in 100-digit binary floating point, from the exact amounts and times, scaled as
@@ -462,9 +605,10 @@ private:
     if (high - low > 18) return nullptr;
     const auto& powers = powers_of_ten<std::uint64_t, 19>();
     a_w_.reserve(amounts.size());
-    for (const decimal& a : amounts)
-      a_w_.push_back(wide_float::of_integer(static_cast<int128>(a.small_coefficient()) *
-                                            powers[static_cast<std::size_t>(high - a.scale())]));
+    for (const decimal& a : amounts) {
+      const int128 c = a.small_coefficient();
+      a_w_.push_back(wide_float::of_integer(a.scale() == high ? c : c * powers[static_cast<std::size_t>(high - a.scale())]));
+    }
     return &a_w_;
   }
   const std::vector<quad>& quad_amounts() const {
@@ -492,6 +636,20 @@ private:
   const std::vector<ratio>* times_ = nullptr;      // exact times when not integral
   mutable std::vector<quad> a_q_;  // filled by quad_amounts() when a quad evaluation first needs it
   mutable std::vector<wide_float> a_w_;  // the same for wide_amounts()
+  // For eval_horner: the flows' indexes in time order, the wide amounts as doubles (both once),
+  // and the high power table (kept to save its allocation).
+  mutable std::vector<std::size_t> order_;
+  mutable std::vector<double> amounts_double_;
+  template <class T>
+  struct horner_tables {
+    std::vector<T> highs;
+    std::vector<double> high_error;
+    std::vector<char> highs_known;
+  };
+  mutable horner_tables<wide_float> wide_tables_;
+  mutable horner_tables<double_double> double_double_tables_;
+  horner_tables<wide_float>& tables(const wide_float&) const { return wide_tables_; }
+  horner_tables<double_double>& tables(const double_double&) const { return double_double_tables_; }
   mutable std::vector<precise> a_p_;  // the same for eval_precise
   mutable std::vector<double> highs_double_;  // the same for eval(double)
   std::vector<quad> t_q_;
@@ -798,6 +956,22 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
   // 1e-17 (Newton doubles the digits), so the double search stops there: its last digits cost
   // many bisection steps once Newton's steps stall at double's rounding noise.
   if (const double rough = refine_root(fd, *found, 1e-13, 4e-12); sum.double_double_ok(rough)) {
+    if (sum.wide_ready()) {
+      // One Newton step with f in double-double by Horner's rule (1e-13 -> about 1e-26), then
+      // the step with f in wide_float, whose error bound decides (settle_in_quad): two quick
+      // evaluations, where the double-double polish below takes two to settle a rate in most
+      // cases and a wide step after them in the rest.
+      const double_double x0{rough, 0};
+      const auto v = sum.eval_horner(x0);
+      if (v.df != 0 && std::isfinite(v.df) && std::isfinite(v.f.hi)) {
+        const double_double x = x0 - v.f / v.df;
+        if (std::fabs(v.f.hi / v.df) <= 1e-11 * std::max(1.0, std::fabs(x.hi))) {
+          const quad start = static_cast<quad>(x.hi) + static_cast<quad>(x.lo);  // exact
+          if (const auto settled = settle_in_quad(sum, start, digits, where)) return *settled;
+          return polish_root_precisely(sum, start, digits, where);
+        }
+      }
+    }
     if (const auto polished = polish_root_double_double(sum, rough, digits)) {
       const auto [root, error, settled_in_double_double] = *polished;
       const quad start = static_cast<quad>(root.hi) + static_cast<quad>(root.lo);  // exact

@@ -14,14 +14,13 @@
 // - Rates (xirr, irr) are correctly rounded, ill-conditioned flows included: a root is returned
 //   only when every value within its estimated error (a statistical estimate of the rounding
 //   errors, times 4; measured worst actual error 1.46 times the estimate) rounds to the same
-//   decimal. XIRR on whole-day times polishes in double-double (about 32 digits,
-//   detail/double_double.hpp): enough for most rates of 10% and over. One Newton step with the
-//   sum in a 127-bit float (detail/wide_float.hpp; quad when an amount is beyond 64-bit
-//   coefficients) settles nearly all the rest, and takes over after one double-double step when
-//   that step's noise shows double-double could not; Newton steps at 100 digits decide what is
-//   still at a rounding boundary or ill-conditioned (flows that cancel to 1 part in 10^8, or a
-//   rate small against the amounts' size). Over random sets of 100 flows a call takes 15 to 30
-//   us in C++, about 1 in 200 of them 0.4 ms.
+//   decimal. XIRR on whole-day times with amounts of 64-bit coefficients takes one Newton step
+//   with the sum in double-double (detail/double_double.hpp) from the double root, then one with
+//   it in a 127-bit float (detail/wide_float.hpp) under a bound on its rounding errors, which
+//   settles nearly all rates; other amounts polish in double-double (about 32 digits) and quad.
+//   Newton steps at 100 digits decide what is still at a rounding boundary or ill-conditioned
+//   (flows that cancel to 1 part in 10^8, or a rate small against the amounts' size). Over random
+//   sets of 100 flows a call takes 12 to 25 us in C++, about 1 in 200 of them 0.4 ms.
 #pragma once
 
 #include <cstdint>

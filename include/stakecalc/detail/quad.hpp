@@ -135,11 +135,12 @@ inline quad quad_ln2() {
   return v;
 }
 
-// expm1 for |r| <= 0.36: Taylor series of expm1(r / 256) (13 terms reach 1e-40), then eight
-// doublings e^(2a) - 1 = m (m + 2), which keep the relative precision of a small result. For
-// |r| <= 2^-8 (a rate over one day, the usual argument in XIRR) the series of expm1(r) itself,
-// cut where the next term falls below 2^-116 of the first: ten terms or fewer and no doublings,
-// half the operations (each is a library call) and fewer roundings.
+// expm1 for |r| <= 0.36. For |r| <= 2^-8 (a rate over one day, the usual argument in XIRR), the
+// Taylor series of expm1(r) itself, cut where the next term falls below 2^-116 of the first:
+// thirteen terms or fewer. Beyond, the series of expm1(r / 2^s) with s the fewest halvings that
+// bring it to 2^-8 (at most 7), then s doublings e^(2a) - 1 = m (m + 2), which keep the relative
+// precision of a small result. (Each quad operation is a library call: this is about half the
+// operations of a fixed 14 terms and 8 doublings.)
 inline quad expm1_reduced(quad r) {
   static const std::array<quad, 15> inverse_factorial = [] {
     std::array<quad, 15> t{};
@@ -164,11 +165,12 @@ inline quad expm1_reduced(quad r) {
     for (std::size_t k = terms - 1; k >= 1; --k) sum = inverse_factorial[k] + r * sum;
     return r * sum;
   }
-  quad h = r / 256;
-  quad sum = inverse_factorial[14];
-  for (int k = 13; k >= 1; --k) sum = inverse_factorial[static_cast<std::size_t>(k)] + h * sum;
-  quad m = h * sum;
-  for (int i = 0; i < 8; ++i) m = m * (m + 2);
+  // Halved (exactly: a power of two) until at most 2^-8, then the series above and as many
+  // doublings: 5 for a rate of 10%, against 8 and 14 terms for any r before.
+  int halvings = 0;
+  for (double h = size; h > 0x1p-8; h *= 0.5) ++halvings;
+  quad m = expm1_reduced(r * static_cast<quad>(std::ldexp(1.0, -halvings)));
+  for (int i = 0; i < halvings; ++i) m = m * (m + 2);
   return m;
 }
 
