@@ -18,6 +18,7 @@
 #include <cctype>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -1009,7 +1010,10 @@ const char* const path_columns[] = {"fund_irr",     "fund_multiple",   "cash_rec
 constexpr std::size_t path_column_count = sizeof(path_columns) / sizeof(path_columns[0]);
 
 // A sweep's rows as columns of Python objects. Values repeat down a column (a grid's inputs, a
-// sale's proceeds for every rate and proportion): a cell equal to the one above reuses its object.
+// sale's proceeds for every rate and proportion): a cell equal to the one above reuses its object,
+// and so does one equal to any earlier cell of its column (a repurchase's price repeats for every
+// valuation, further apart), through a memo by exact value (64-bit parts; others are made anew).
+// The objects are immutable (Decimal, Fraction), so sharing them is invisible but for `is`.
 class row_columns {
 public:
   row_columns(const std::vector<sweep_path>& paths, std::size_t offset) : offset_(offset) {
@@ -1020,6 +1024,7 @@ public:
     last_decimal_.resize(names_.size());
     last_ratio_.resize(names_.size());
     last_object_.resize(names_.size());
+    made_.resize(names_.size());
   }
 
   void add(const sweep_row& row) {
@@ -1073,7 +1078,8 @@ private:
     std::optional<decimal>& last = last_decimal_[k];
     if (!last || *last != *v || last->scale() != v->scale()) {
       last = v;
-      last_object_[k] = dec_(*v);
+      last_object_[k] = v->is_small() ? remembered(k, {v->small_coefficient(), v->scale()}, [&] { return dec_(*v); })
+                                      : dec_(*v);
     }
     columns_[k].append(last_object_[k]);
   }
@@ -1085,9 +1091,34 @@ private:
     std::optional<ratio>& last = last_ratio_[k];
     if (!last || *last != *v) {
       last = v;
-      last_object_[k] = from_ratio(*v);
+      last_object_[k] = v->is_small() ? remembered(k, {v->small_numerator(), v->small_denominator()},
+                                                   [&] { return from_ratio(*v); })
+                                      : from_ratio(*v);
     }
     columns_[k].append(last_object_[k]);
+  }
+
+  // A column's cells by exact value: (coefficient, scale) of a decimal, (numerator, denominator)
+  // of a ratio in lowest terms (a column holds one kind). Capped, so that a column of all-distinct
+  // values (IRRs) does not keep a second copy of every row: past the cap, new values are made and
+  // not kept.
+  struct key {
+    std::int64_t first, second;
+    bool operator==(const key& o) const { return first == o.first && second == o.second; }
+  };
+  struct key_hash {
+    std::size_t operator()(const key& k) const {
+      return std::hash<std::int64_t>()(k.first) * 0x9e3779b97f4a7c15ULL ^ std::hash<std::int64_t>()(k.second);
+    }
+  };
+  static constexpr std::size_t memo_cap = 1 << 16;
+  template <class Make>
+  py::object remembered(std::size_t k, key value, Make make) {
+    auto& memo = made_[k];
+    if (auto it = memo.find(value); it != memo.end()) return it->second;
+    py::object made = make();
+    if (memo.size() < memo_cap) memo.emplace(value, made);
+    return made;
   }
 
   std::size_t offset_;
@@ -1099,6 +1130,7 @@ private:
   std::vector<std::optional<decimal>> last_decimal_;
   std::vector<std::optional<ratio>> last_ratio_;
   std::vector<py::object> last_object_;
+  std::vector<std::unordered_map<key, py::object, key_hash>> made_;
 };
 
 }  // namespace

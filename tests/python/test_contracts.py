@@ -378,6 +378,19 @@ def test_sweep_rows_match_the_formulas_in_grid_order():
         assert isinstance(row["sale_cash_recovered"], Decimal) and isinstance(row["sale_fund_multiple"], Fraction)
 
 
+def test_equal_cells_of_a_sweep_column_share_one_object():
+    # The table makes one Python object per distinct value of a column, not per row: rows 0 and 4
+    # differ only in valuation, which the repurchase path ignores, so its cells are the same
+    # objects (not adjacent, so through the column's memo); the sale path's differ.
+    df = grid_sweep(threads=1)
+    first, other = df.iloc[0], df.iloc[4]
+    assert first["valuation"] != other["valuation"]
+    for key in ("cash_recovered", "fund_irr", "fund_multiple", "team_ownership", "team_cost"):
+        assert first[f"repurchase_{key}"] is other[f"repurchase_{key}"], key
+    assert first["sale_cash_recovered"] != other["sale_cash_recovered"]
+    assert first["proportion"] is df.iloc[2]["proportion"]  # Fraction(1, 2) again, two rows on
+
+
 def test_a_sweep_leaves_the_garbage_collector_as_it_found_it():
     # sweep() holds the cyclic collector off while it makes its result objects (_sweep.py): it must
     # give it back enabled when it was, disabled when it was not, and after an error too.
