@@ -52,7 +52,6 @@ precise expm1_of(const precise& y) { return boost::multiprecision::expm1(y); }
 double rounding_unit(const precise&) { return 0x1p-330; }
 double leading(const wide_float& v) { return v.to_double(); }
 
-
 // sum_i a_i e^(-t_i x), x = ln(1 + r), prepared for evaluation at many x. Every evaluation is
 // scaled by e^(t_ref x) with t_ref the smallest time when x >= 0 and the largest when x < 0, so
 // that no exponent is positive and nothing overflows; the scale is positive, so signs and the
@@ -183,7 +182,7 @@ public:
                                  *amounts, amounts_double_, 0x1p-126);
       // e^(-x/D) - 1, the base of every power, is found in quad (a few roundings of 2^-113) and
       // only then widened: as if f were evaluated at x (1 + 5 2^-113), a shared error of
-      // |f'| |x| 5 2^-113, added to the independent roundings' estimate.
+      // |f'| |x| 5 2^-113, added to eval_horner's bound on the roundings.
       if (error) *error = v.error + std::fabs(v.df) * std::fabs(static_cast<double>(x)) * 0x1p-110;
       return {v.f.to_quad(), static_cast<quad>(v.df)};
     }
@@ -845,32 +844,10 @@ decimal polish_root_precisely(const exponential_sum& sum, quad x0, int digits, c
 // (tests/cpp/test_double_double.cpp): a root let through wrongly would round wrongly there.
 constexpr double error_factor = 4;
 
-// How many units of the last of `digits` significant digits of the rate e^x - 1 an error of
-// `radius` in x is, roughly (in double): for deciding whether a root known to within `radius`
-// has a fair chance of rounding to one result (see rounds_alike for the exact test).
-double radius_in_last_digits(double x, double radius, int digits) {
-  const double r = std::expm1(x);
-  if (!(std::fabs(r) > 1e-300) || !std::isfinite(r)) return HUGE_VAL;
-  const double unit = std::pow(10.0, std::floor(std::log10(std::fabs(r))) - (digits - 1));
-  return radius * (1 + r) / unit;
-}
-
-// The double-double polish's outcome: a root and a bound on its error (`settled`), or a root
-// good to some 1e-25 that double-double cannot settle, to be finished by one step with f in
-// wide_float (settle_in_quad), or nothing (the quad path from the double root then).
-struct double_double_root {
-  double_double root;
-  double error;  // when settled
-  bool settled;
-};
-
-// Newton steps in double-double from the double root x0 (good to ~1e-13). The first step's
-// noise tells whether double-double can settle the rate to `digits` at all: an error bound of a
-// sixth of a unit of the last digit or more leaves the rounding undecided too often (a chance of
-// about twice the bound's size in units), and a second double-double evaluation would mostly be
-// wasted before the wide one anyway (which costs some 1.5 of them): the root after one step goes
-// to the wide step at once.
-std::optional<double_double_root> polish_root_double_double(const exponential_sum& sum, double x0, int digits) {
+// Newton steps in double-double from the double root x0. Returns the root and a bound on its
+// error, or nothing when the steps do not settle within 8 steps (the caller then uses quad).
+// (Amounts that wide_float takes skip this polish: see solve.)
+std::optional<std::pair<double_double, double>> polish_root_double_double(const exponential_sum& sum, double x0) {
   double_double x{x0, 0};
   for (int i = 0; i < 8; ++i) {
     const auto v = sum.eval(x);
@@ -878,20 +855,17 @@ std::optional<double_double_root> polish_root_double_double(const exponential_su
     const double_double dx = v.f / v.df;
     x = x - dx;
     const double size = std::fabs(dx.hi), noise = v.error / std::fabs(v.df);
-    if (i == 0 && radius_in_last_digits(x.hi, error_factor * noise, digits) > 1.0 / 6 &&
-        size <= 1e-11 * std::max(1.0, std::fabs(x.hi)))
-      return double_double_root{x, 0, false};
     // Converged when the step is below double-double's resolution or within the noise of f: the
     // step is then exact enough (f' errs by ~1e-15 of itself), and the error is f's noise.
     if (size <= std::fabs(x.hi) * 1e-31 || size <= noise)
-      return double_double_root{x, error_factor * noise + 1e-3 * size, true};
+      return std::pair{x, error_factor * noise + 1e-3 * size};
     // Or when the step just taken leaves an error far below the noise: a Newton step from an
     // error e leaves |f'' / 2f'| e^2 (e is the step's size to within that much), so from a
     // root good to 1e-13 the second step ends the polish without a third evaluation. Counted
     // 100 times over for the terms of higher order and f'' being a double; f' in double adds
     // ~1e-16 of the step.
     const double left = 100 * std::fabs(v.d2f / (2 * v.df)) * size * size + 1e-14 * size;
-    if (i > 0 && left <= noise) return double_double_root{x, error_factor * noise + left, true};
+    if (i > 0 && left <= noise) return std::pair{x, error_factor * noise + left};
   }
   return std::nullopt;
 }
@@ -929,10 +903,11 @@ std::optional<decimal> rate_if_settled(quad root, double error, int digits, cons
 }
 
 // A Newton step in quad from `start`, a root already good to 1e-20 or better, with f evaluated
-// in wide_float when the amounts allow (in quad otherwise: eval(quad)), and the rate it gives when every rate within the step's estimated error rounds alike (nothing otherwise). The
-// error: the estimated noise of f over |f'| times the factor above, plus what the step leaves
-// behind (f' is a double, 1e-16 of the step; the curvature, |f''/2f'| times the step squared, is
-// far below that for so small a step), counted as 1e-12 of the step.
+// in wide_float when the amounts allow (in quad otherwise: see eval(quad)), and the rate it gives
+// when every rate within the step's estimated error rounds alike (nothing otherwise). The error:
+// the estimated noise of f over |f'| times the factor above, plus what the step leaves behind (f'
+// is a double, 1e-16 of the step; the curvature, |f''/2f'| times the step squared, is far below
+// that for so small a step), counted as 1e-12 of the step.
 std::optional<decimal> settle_in_quad(const exponential_sum& sum, quad start, int digits, const std::string& where) {
   double noise = 0;
   const auto [f, df] = sum.eval(start, &noise);
@@ -972,14 +947,12 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
         }
       }
     }
-    if (const auto polished = polish_root_double_double(sum, rough, digits)) {
-      const auto [root, error, settled_in_double_double] = *polished;
+    if (const auto polished = polish_root_double_double(sum, rough)) {
+      const auto [root, error] = *polished;
       const quad start = static_cast<quad>(root.hi) + static_cast<quad>(root.lo);  // exact
-      if (settled_in_double_double)
-        if (const auto settled = rate_if_settled(start, error, digits, where)) return *settled;
+      if (const auto settled = rate_if_settled(start, error, digits, where)) return *settled;
       // The double-double root is good to ~1e-32, which leaves a rate below 10% within a unit of
-      // its 30th digit: one Newton step with f in wide_float (21 bits more) settles nearly all
-      // of those, and those the first double-double step found out of its reach.
+      // its 30th digit: one Newton step with f in quad (7 bits more) settles most of those.
       if (const auto settled = settle_in_quad(sum, start, digits, where)) return *settled;
       // Still at a rounding boundary (or ill-conditioned): 100 digits decide, from this root.
       return polish_root_precisely(sum, start, digits, where);
