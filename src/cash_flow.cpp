@@ -15,6 +15,7 @@
 #include "stakecalc/detail/double_double.hpp"
 #include "stakecalc/detail/quad.hpp"
 #include "stakecalc/detail/wide_float.hpp"
+#include "stakecalc/detail/wide_float_rounding.hpp"
 
 namespace stakecalc {
 namespace detail {
@@ -173,10 +174,12 @@ public:
       return {f, df};
     }
     if (const std::vector<wide_float>* amounts = wide_amounts()) {
-      if (amounts_double_.empty()) {
-        amounts_double_.reserve(amounts->size());
-        for (const wide_float& a : *amounts) amounts_double_.push_back(a.to_double());
+      if (const auto v = eval_wide(wide_float(x))) {
+        if (error) *error = v->error;
+        return {v->f.to_quad(), static_cast<quad>(v->df)};
       }
+      // |x| / D beyond wide_expm1's range (rates over a period of 1 above 43%): the base in quad.
+      prepare_wide_doubles(*amounts);
       const bool up = x >= 0;
       const auto v = eval_horner(wide_float(quad_expm1((up ? -x : x) / static_cast<double>(denominator_))), up,
                                  *amounts, amounts_double_, 0x1p-126);
@@ -220,6 +223,32 @@ public:
 
   // Whether eval(quad) evaluates in wide_float (integral times, amounts of 64-bit coefficients).
   bool wide_ready() const { return integral_ && wide_amounts() != nullptr; }
+
+  // f at x in wide_float (f' and f'' in double), with a bound on f's error, when wide_ready() and
+  // |x| / D <= 0.36 (wide_expm1's range); nothing otherwise. The base e^(-|x|/D) - 1 of every
+  // power is found in wide_float too: x / D as x times 1/D (two roundings, 2 units of 2^-127) and
+  // wide_expm1 (E units, wide_expm1_error_units) give expm1(y') for a y' within
+  // |y| (2 + 1.44 E) units of y = -|x| / D (|expm1(y)| / e^y <= 1.44 |y| for |y| <= 0.36): f as
+  // if evaluated at a slightly different x, a shared error of |f'| |x| (3 + 1.5 E) 2^-127, added
+  // to eval_horner's bound on the roundings after it.
+  struct wide_value {
+    wide_float f;
+    double df, d2f, error;
+  };
+  std::optional<wide_value> eval_wide(const wide_float& x) const {
+    const std::vector<wide_float>* amounts = integral_ ? wide_amounts() : nullptr;
+    if (!amounts) return std::nullopt;
+    const double x_double = x.to_double(), d = static_cast<double>(denominator_);
+    if (!(std::fabs(x_double) <= 0.36 * d)) return std::nullopt;
+    prepare_wide_doubles(*amounts);
+    if (reciprocal_denominator_.is_zero())
+      reciprocal_denominator_ = wide_float::reciprocal(static_cast<std::uint64_t>(denominator_));
+    const bool up = x_double >= 0;
+    const wide_float y = x * reciprocal_denominator_;
+    const auto v = eval_horner(wide_expm1(up ? -y : y), up, *amounts, amounts_double_, 0x1p-126);
+    const double base_units = 3 + 1.5 * wide_expm1_error_units(-std::fabs(x_double) / d);
+    return wide_value{v.f, v.df, v.d2f, v.error + std::fabs(v.df) * std::fabs(x_double) * base_units * 0x1p-127};
+  }
 
   // f at x in double-double by Horner's rule (eval_horner), with f' and f'' in double: a quick
   // evaluation for a Newton step that takes a root good to 1e-13 to about 1e-26, where only the
@@ -610,6 +639,11 @@ private:
     }
     return &a_w_;
   }
+  void prepare_wide_doubles(const std::vector<wide_float>& amounts) const {
+    if (!amounts_double_.empty()) return;
+    amounts_double_.reserve(amounts.size());
+    for (const wide_float& a : amounts) amounts_double_.push_back(a.to_double());
+  }
   const std::vector<quad>& quad_amounts() const {
     if (a_q_.empty()) {
       a_q_.reserve(amounts_->size());
@@ -639,6 +673,7 @@ private:
   // and the high power table (kept to save its allocation).
   mutable std::vector<std::size_t> order_;
   mutable std::vector<double> amounts_double_;
+  mutable wide_float reciprocal_denominator_;  // 1 / D, once
   template <class T>
   struct horner_tables {
     std::vector<T> highs;
@@ -918,6 +953,49 @@ std::optional<decimal> settle_in_quad(const exponential_sum& sum, quad start, in
   return rate_if_settled(start - step, error_factor * noise / slope + 1e-12 * size, digits, where);
 }
 
+// The rate e^root - 1 rounded to `digits`, when every rate within `error` of the root (in x) rounds
+// alike; nothing otherwise. In wide_float for |root| <= 0.36 (wide_expm1's range): e^x - 1 errs
+// by e^x times x's error plus wide_expm1's few units. Otherwise, and for rates the wide check
+// cannot scale, through quad (rate_if_settled above), the root's rounding to quad included.
+std::optional<decimal> rate_if_settled(const wide_float& root, double error, int digits, const std::string& where) {
+  const double x = root.to_double();
+  if (std::fabs(x) <= 0.36) {
+    const wide_float r = wide_expm1(root);
+    const double rate = r.to_double();
+    const double radius =
+        error * (1 + rate) * (1 + 1e-12) + std::fabs(rate) * wide_expm1_error_units(x) * 0x1p-127 * (1 + 1e-12);
+    if (!r.is_zero() && digits <= 38) {
+      const double magnitude = std::floor(std::log10(std::fabs(rate)));
+      const int k = digits - 1 - static_cast<int>(magnitude);
+      if (k >= 1 && k <= 53) return wide_rounded_to_digits(r, radius, digits);
+    }
+  }
+  return rate_if_settled(root.to_quad(), error + std::fabs(x) * 0x1p-112, digits, where);
+}
+
+// A Newton step in wide_float from `start`, a root already good to 1e-20 or better, and the rate
+// it gives when every rate within the step's error bound rounds alike; nothing otherwise. `best`
+// is set to the root so far, for the 100-digit polish. The error: eval_wide's bound on f's error
+// over |f'| (times error_factor, for uniformity with the estimates elsewhere; this one is a
+// bound), what the step leaves behind (f' is a double, ~1e-15 of the step; the curvature,
+// |f''/2f'| times the step squared, is far below that), counted as 1e-12 of the step, and the
+// new root's rounding (half a unit of 2^-126). Where eval_wide does not apply (|x| / D > 0.36),
+// the quad step.
+std::optional<decimal> settle_in_wide(const exponential_sum& sum, const wide_float& start, int digits,
+                                      const std::string& where, quad& best) {
+  best = start.to_quad();
+  const auto v = sum.eval_wide(start);
+  if (!v) return settle_in_quad(sum, best, digits, where);
+  const double f = v->f.to_double(), x = start.to_double();
+  if (!(v->df != 0) || !std::isfinite(v->df) || !std::isfinite(f)) return std::nullopt;
+  const double step = f / v->df, size = std::fabs(step);
+  if (!(size <= 1e-20 * std::max(1.0, std::fabs(x)))) return std::nullopt;
+  const wide_float root = start + wide_float(-step);
+  best = root.to_quad();
+  const double error = error_factor * v->error / std::fabs(v->df) + 1e-12 * size + std::fabs(x) * 0x1p-125;
+  return rate_if_settled(root, error, digits, where);
+}
+
 decimal solve(const exponential_sum& sum, const decimal& guess, int digits, const std::string& where) {
   if (sum.t_min() == sum.t_max())
     throw no_solution("all flows fall on one date: no rate, or every rate, makes them worth zero", where);
@@ -933,7 +1011,7 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
   if (const double rough = refine_root(fd, *found, 1e-13, 4e-12); sum.double_double_ok(rough)) {
     if (sum.wide_ready()) {
       // One Newton step with f in double-double by Horner's rule (1e-13 -> about 1e-26), then
-      // the step with f in wide_float, whose error bound decides (settle_in_quad): two quick
+      // the step with f in wide_float, whose error bound decides (settle_in_wide): two quick
       // evaluations, where the double-double polish below takes two to settle a rate in most
       // cases and a wide step after them in the rest.
       const double_double x0{rough, 0};
@@ -941,9 +1019,10 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
       if (v.df != 0 && std::isfinite(v.df) && std::isfinite(v.f.hi)) {
         const double_double x = x0 - v.f / v.df;
         if (std::fabs(v.f.hi / v.df) <= 1e-11 * std::max(1.0, std::fabs(x.hi))) {
-          const quad start = static_cast<quad>(x.hi) + static_cast<quad>(x.lo);  // exact
-          if (const auto settled = settle_in_quad(sum, start, digits, where)) return *settled;
-          return polish_root_precisely(sum, start, digits, where);
+          const wide_float start = wide_float(x.hi) + wide_float(x.lo);  // exact
+          quad best = 0;
+          if (const auto settled = settle_in_wide(sum, start, digits, where, best)) return *settled;
+          return polish_root_precisely(sum, best, digits, where);
         }
       }
     }
