@@ -1007,8 +1007,11 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
   auto fd = [&](double v) { return sum.eval(v); };
   // The double-double polish converges from a root good to 1e-13 as fast as from one good to
   // 1e-17 (Newton doubles the digits), so the double search stops there: its last digits cost
-  // many bisection steps once Newton's steps stall at double's rounding noise.
-  if (const double rough = refine_root(fd, *found, 1e-13, 4e-12); sum.double_double_ok(rough)) {
+  // many bisection steps once Newton's steps stall at double's rounding noise. A Newton step
+  // below 1e-7 already leaves about |f''/2f'| 1e-14 (f''/2f' is half a mean time, in years), so
+  // the search ends there without confirming it; should a root be worse than the polish needs,
+  // its own check sends it down the slower path below.
+  if (const double rough = refine_root(fd, *found, 1e-13, 4e-12, 1e-7, true); sum.double_double_ok(rough)) {
     if (sum.wide_ready()) {
       // One Newton step with f in double-double by Horner's rule (1e-13 -> about 1e-26), then
       // the step with f in wide_float, whose error bound decides (settle_in_wide): two quick

@@ -288,13 +288,22 @@ std::optional<sign_change> find_sign_change(F f, double x0, double lo, double hi
 // may be scaled by any positive factor that depends on x. It stops at a relative step below
 // `step_tolerance` or a relative bracket below `width_tolerance`: the defaults ask for all of
 // double's precision; a caller that polishes the root further anyway may ask for less and save the
-// slow last steps.
+// slow last steps. Such a caller may also give `newton_tolerance`: a Newton step below it (relative)
+// ends the search at once, without the evaluation that would confirm it, since Newton leaves an
+// error of about |f''/2f'| times the step squared; and `secant_start`: the first point is where
+// the chord through the bracket's ends crosses zero rather than its middle (closer for a smooth f;
+// still inside the bracket).
 template <class FD>
-double refine_root(FD fd, const sign_change& s, double step_tolerance = 1e-17, double width_tolerance = 4e-16) {
+double refine_root(FD fd, const sign_change& s, double step_tolerance = 1e-17, double width_tolerance = 4e-16,
+                   double newton_tolerance = 0, bool secant_start = false) {
   if (s.fa == 0) return s.a;
   if (s.fb == 0) return s.b;
   double neg = s.fa < 0 ? s.a : s.b, pos = s.fa < 0 ? s.b : s.a;  // f(neg) < 0 < f(pos)
   double x = 0.5 * (s.a + s.b), step = std::fabs(s.b - s.a), step_before = step;
+  if (secant_start) {
+    const double chord = s.a - s.fa * (s.b - s.a) / (s.fb - s.fa);
+    if (chord > std::min(s.a, s.b) && chord < std::max(s.a, s.b)) x = chord;
+  }
   for (int i = 0; i < 300; ++i) {
     auto [f, df] = fd(x);
     if (f == 0 || f != f) return x;
@@ -309,7 +318,8 @@ double refine_root(FD fd, const sign_change& s, double step_tolerance = 1e-17, d
     step_before = step;
     step = std::fabs(next - x);
     x = next;
-    if (step <= step_tolerance * std::max(std::fabs(x), 1e-6) || hi - lo <= width_tolerance * std::max(std::fabs(x), 1e-6))
+    const double scale = std::max(std::fabs(x), 1e-6);
+    if (step <= step_tolerance * scale || hi - lo <= width_tolerance * scale || (newton_ok && step <= newton_tolerance * scale))
       return x;
   }
   return x;
