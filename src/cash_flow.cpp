@@ -63,8 +63,7 @@ public:
   exponential_sum(const std::vector<decimal>& amounts, std::vector<std::int64_t> n, std::int64_t denominator)
       : amounts_(&amounts), integral_(true), denominator_(denominator), n_(std::move(n)) {
     set_amounts(amounts);
-    for (std::int64_t v : n_) t_d_.push_back(static_cast<double>(v) / static_cast<double>(denominator_));
-    finish();
+    finish();  // (the times as doubles only when eval(double) needs them: times_double())
   }
 
   // Exact times of any kind; whole powers are still used when the times have a small common
@@ -72,6 +71,7 @@ public:
   exponential_sum(const std::vector<decimal>& amounts, const std::vector<ratio>& times)
       : amounts_(&amounts), times_(&times) {
     set_amounts(amounts);
+    t_d_.reserve(times.size());
     for (const ratio& t : times) t_d_.push_back(static_cast<double>(to_quad(t)));
     big_int denominator = 1;
     for (const ratio& t : times) {
@@ -139,8 +139,9 @@ public:
     }
     double t_ref = x >= 0 ? t_min_ : t_max_;
     double f = 0, df = 0;
+    const std::vector<double>& t_d = times_double();
     for (std::size_t i = 0; i < a_d_.size(); ++i) {
-      double dt = t_d_[i] - t_ref;
+      double dt = t_d[i] - t_ref;
       double term = a_d_[i] * std::exp(-dt * x);
       f += term;
       df -= dt * term;
@@ -593,12 +594,15 @@ private:
   void set_amounts(const std::vector<decimal>& amounts) {
     a_d_.reserve(amounts.size());
     a_dd_.reserve(amounts.size());
-    t_d_.reserve(amounts.size());
     const bool one_scale = std::all_of(amounts.begin(), amounts.end(), [&](const decimal& a) {
       return a.is_small() && a.scale() == amounts.front().scale();
     });
+    // One scale: the coefficients are also the wide amounts (see wide_amounts), found here in the
+    // same pass.
+    if (one_scale) a_w_.reserve(amounts.size());
     for (const decimal& a : amounts) {
       double_double v;
+      if (one_scale) a_w_.push_back(wide_float::of_integer(a.small_coefficient()));
       if (a.is_small() && (one_scale || a.scale() <= 22)) {
         v = to_double_double(a.small_coefficient());
         if (!one_scale && a.scale() > 0) v = v / pow10_double(a.scale());
@@ -652,13 +656,26 @@ private:
     return a_q_;
   }
   void finish() {
-    t_min_ = *std::min_element(t_d_.begin(), t_d_.end());
-    t_max_ = *std::max_element(t_d_.begin(), t_d_.end());
     if (integral_) {
       const auto [low, high] = std::minmax_element(n_.begin(), n_.end());
       n_min_ = *low;
       n_max_ = *high;
+      // What the smallest and largest of times_double() are (a division is monotonic).
+      t_min_ = static_cast<double>(n_min_) / static_cast<double>(denominator_);
+      t_max_ = static_cast<double>(n_max_) / static_cast<double>(denominator_);
+    } else {
+      t_min_ = *std::min_element(t_d_.begin(), t_d_.end());
+      t_max_ = *std::max_element(t_d_.begin(), t_d_.end());
     }
+  }
+  // The times as doubles: found by the constructor for exact times that are not whole, and for
+  // whole ones only when first needed (spans beyond eval(double)'s tables).
+  const std::vector<double>& times_double() const {
+    if (t_d_.empty()) {
+      t_d_.reserve(n_.size());
+      for (std::int64_t v : n_) t_d_.push_back(static_cast<double>(v) / static_cast<double>(denominator_));
+    }
+    return t_d_;
   }
 
   std::size_t t_min_index() const { return static_cast<std::size_t>(std::min_element(t_q_.begin(), t_q_.end()) - t_q_.begin()); }
@@ -687,7 +704,8 @@ private:
   mutable std::vector<precise> a_p_;  // the same for eval_precise
   mutable std::vector<double> highs_double_;  // the same for eval(double)
   std::vector<quad> t_q_;
-  std::vector<double> a_d_, t_d_;
+  std::vector<double> a_d_;
+  mutable std::vector<double> t_d_;  // see times_double()
   std::vector<double_double> a_dd_;
   bool amounts_in_range_ = true;
   double t_min_ = 0, t_max_ = 0;
