@@ -92,28 +92,36 @@ def main():
         print(f"pyxirr          {t_pyxirr * 1e6:10.1f} us   {theirs!r}   stakecalc takes {t_ours / t_pyxirr:.2f}x its time")
     except ImportError:
         print("pyxirr not installed: skipped")
-    # One set can sit near a rounding boundary or far from it (stakecalc then needs a quad step, or
-    # not); the mean over many sets is the fair figure.
+    # One set can sit near a rounding boundary or far from it (stakecalc then needs a slower
+    # step, or not); the mean over many sets is the fair figure. The implementations take turns,
+    # one pass over the sets each per round, and each keeps its best round: this kind of machine
+    # runs fast and slow for seconds at a time, and timing one implementation after the other
+    # could give one the fast stretch and the other the slow one.
     sets = [flows(args.count, seed) for seed in range(1, args.sets + 1)]
-
-    def mean_over_sets(call):
-        best = min(timeit.repeat(call, number=1, repeat=args.repeat))
-        return best / len(sets)
-
-    t_ours_sets = mean_over_sets(lambda: [stakecalc.xirr(a, d) for a, d in sets])
-    print(f"mean over {len(sets)} different sets: stakecalc {t_ours_sets * 1e6:.1f} us", end="")
+    calls = {"stakecalc": lambda: [stakecalc.xirr(a, d) for a, d in sets]}
     try:
-        t_scipy_sets = mean_over_sets(lambda: [scipy_xirr([float(x) for x in a], d) for a, d in sets])
-        print(f"; scipy {t_scipy_sets * 1e6:.1f} us (stakecalc {t_scipy_sets / t_ours_sets:.1f}x faster)", end="")
+        import scipy  # noqa: F401
+
+        calls["scipy"] = lambda: [scipy_xirr([float(x) for x in a], d) for a, d in sets]
     except ImportError:
         pass
     try:
         import pyxirr
 
-        t_pyxirr_sets = mean_over_sets(lambda: [pyxirr.xirr(d, [float(x) for x in a]) for a, d in sets])
-        print(f"; pyxirr {t_pyxirr_sets * 1e6:.1f} us (stakecalc takes {t_ours_sets / t_pyxirr_sets:.2f}x its time)", end="")
+        calls["pyxirr"] = lambda: [pyxirr.xirr(d, [float(x) for x in a]) for a, d in sets]
     except ImportError:
         pass
+    best = {name: float("inf") for name in calls}
+    for _ in range(args.repeat):
+        for name, call in calls.items():
+            best[name] = min(best[name], timeit.timeit(call, number=1))
+    mean = {name: t / len(sets) for name, t in best.items()}
+    print(f"mean over {len(sets)} different sets: stakecalc {mean['stakecalc'] * 1e6:.1f} us", end="")
+    if "scipy" in mean:
+        print(f"; scipy {mean['scipy'] * 1e6:.1f} us (stakecalc {mean['scipy'] / mean['stakecalc']:.1f}x faster)", end="")
+    if "pyxirr" in mean:
+        print(f"; pyxirr {mean['pyxirr'] * 1e6:.1f} us (stakecalc takes {mean['stakecalc'] / mean['pyxirr']:.2f}x its time)",
+              end="")
     print()
     try:
         exact = mpmath_root(amounts, dates)
