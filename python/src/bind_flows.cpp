@@ -15,19 +15,27 @@ namespace stakecalc::python {
 
 namespace {
 
-// Converts each element of a sequence with convert(item, field, index). A list or tuple, what
+// Converts each element of a sequence: read(item, out) first, a fast path that runs no Python
+// code and so needs no reference of its own to the item (a reference count written is a cache
+// line dirtied, per element); convert(item, field, index) when it declines. A list or tuple, what
 // nearly every caller passes, is indexed directly into a vector sized once; anything else is
 // iterated. The size is read again at every step because a list may change while its elements
 // convert (a Decimal subclass runs Python code on the slow path), as its iterator would see it.
-template <class T, class Convert>
-std::vector<T> convert_list(py::handle values, const std::string& field, Convert convert) {
+template <class T, class Read, class Convert>
+std::vector<T> convert_list(py::handle values, const std::string& field, Read read, Convert convert) {
   std::vector<T> out;
   PyObject* const v = values.ptr();
   if (PyList_CheckExact(v) || PyTuple_CheckExact(v)) {
     out.reserve(static_cast<std::size_t>(PySequence_Fast_GET_SIZE(v)));
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(v); ++i) {
+      PyObject* const element = PySequence_Fast_GET_ITEM(v, i);
+      T value;
+      if (read(element, value)) {
+        out.push_back(value);
+        continue;
+      }
       // Owned for the call: the slow path could drop it from a list that is the only other owner.
-      const auto item = py::reinterpret_borrow<py::object>(PySequence_Fast_GET_ITEM(v, i));
+      const auto item = py::reinterpret_borrow<py::object>(element);
       out.push_back(convert(item, field, static_cast<std::size_t>(i)));
     }
     return out;
@@ -40,13 +48,15 @@ std::vector<T> convert_list(py::handle values, const std::string& field, Convert
 std::vector<decimal> decimal_list(py::handle values, const std::string& field) {
   if (PyUnicode_Check(values.ptr()) || !py::isinstance<py::iterable>(values))
     throw invalid_input("expected a sequence of Decimal, int or str, got " + describe(values), field);
-  return convert_list<decimal>(values, field, to_decimal_at);
+  const exact_decimal_reader reader;
+  return convert_list<decimal>(values, field, [&](PyObject* v, decimal& out) { return reader.read(v, out); },
+                               to_decimal_at);
 }
 
 std::vector<date> date_list(py::handle values, const std::string& field) {
   if (PyUnicode_Check(values.ptr()) || !py::isinstance<py::iterable>(values))
     throw invalid_input("expected a sequence of datetime.date, got " + describe(values), field);
-  return convert_list<date>(values, field, to_date_at);
+  return convert_list<date>(values, field, read_exact_date, to_date_at);
 }
 
 // Whole-number arguments (type, basis, periods, months); the functions check their own ranges.

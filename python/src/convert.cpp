@@ -135,6 +135,13 @@ bool read_decimal_object(PyObject* v, decimal& out) {
 
 }  // namespace
 
+exact_decimal_reader::exact_decimal_reader()
+    : type_(reinterpret_cast<PyTypeObject*>(decimal_class().ptr())), layout_known_(decimal_layout_known()) {}
+
+bool exact_decimal_reader::read(PyObject* v, decimal& out) const {
+  return layout_known_ && Py_TYPE(v) == type_ && read_decimal_layout(v, out);
+}
+
 decimal to_decimal(py::handle value, const std::string& field) {
   if (value.is_none()) throw invalid_input("expected a Decimal, int or str, got None", field);
   if (PyBool_Check(value.ptr())) throw invalid_input("expected a Decimal, int or str, got bool " + describe(value), field);
@@ -330,15 +337,24 @@ date to_date(py::handle value, const std::string& field) {
   throw invalid_input("expected a datetime.date or an ISO 8601 str, got " + describe(value), field);
 }
 
-date to_date_at(py::handle value, const std::string& list, std::size_t index) {
+bool read_exact_date(PyObject* v, date& out) {
   if (!PyDateTimeAPI) PyDateTime_IMPORT;
-  PyObject* v = value.ptr();
-  if (PyDate_CheckExact(v)) {
-    const int y = PyDateTime_GET_YEAR(v);
-    if (y >= 1400)
-      return date(static_cast<unsigned short>(y), static_cast<unsigned short>(PyDateTime_GET_MONTH(v)),
-                  static_cast<unsigned short>(PyDateTime_GET_DAY(v)));
-  }
+  if (!PyDate_CheckExact(v)) return false;
+  const int y = PyDateTime_GET_YEAR(v), m = PyDateTime_GET_MONTH(v), d = PyDateTime_GET_DAY(v);
+  if (y < 1400) return false;
+  // The day number boost's gregorian_calendar::day_number computes from a valid date (the
+  // Julian day number), without its checks of the year, month and day: a datetime.date is a
+  // valid date of the years 1..9999.
+  const int a = (14 - m) / 12, shifted_year = y + 4800 - a, shifted_month = m + 12 * a - 3;
+  const long day_number = d + (153 * shifted_month + 2) / 5 + 365L * shifted_year + shifted_year / 4 -
+                          shifted_year / 100 + shifted_year / 400 - 32045;
+  out = date(static_cast<date::date_int_type>(day_number));
+  return true;
+}
+
+date to_date_at(py::handle value, const std::string& list, std::size_t index) {
+  date read;
+  if (read_exact_date(value.ptr(), read)) return read;
   return to_date(value, list + "[" + std::to_string(index) + "]");
 }
 

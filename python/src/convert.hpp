@@ -41,6 +41,19 @@ std::optional<decimal> to_optional_decimal(py::handle value, const std::string& 
 // Whether Decimals are read from CPython's representation rather than their text (probed once on
 // first use; see convert.cpp). Exposed to the tests as stakecalc._core._reads_decimal_layout.
 bool decimal_layout_known();
+// For a list of amounts: reads an element that is exactly a decimal.Decimal from its
+// representation (as to_decimal_at does), with the class and the probe looked up once for the
+// list rather than per element; false for anything else, which then goes to to_decimal_at.
+// Runs no Python code, so the caller need not hold a reference of its own to the element.
+class exact_decimal_reader {
+public:
+  exact_decimal_reader();
+  bool read(PyObject* v, decimal& out) const;
+
+private:
+  PyTypeObject* type_;
+  bool layout_known_;
+};
 py::object from_decimal(const decimal& value);
 
 ratio to_ratio(py::handle value, const std::string& field);  // Fraction, Decimal, int or "a/b" str
@@ -52,6 +65,10 @@ py::object from_big_int(const big_int& value);
 
 date to_date(py::handle value, const std::string& field);
 date to_date_at(py::handle value, const std::string& list, std::size_t index);
+// A value that is exactly a datetime.date from year 1400 (what to_date_at reads directly), without
+// boost's range checks (Python's date is valid already); false for anything else. Runs no Python
+// code.
+bool read_exact_date(PyObject* v, date& out);
 std::optional<date> to_optional_date(py::handle value, const std::string& field);
 py::object from_date(const date& value);
 

@@ -158,3 +158,20 @@ def test_excel_stub_lists_every_function(source_dir):
     stubs = _stub_names(source_dir / "python" / "stakecalc" / "excel.pyi")
     public = {n for n in dir(excel) if not n.startswith("_")}
     assert stubs == public
+
+
+def test_dates_in_lists_are_read_as_the_same_days():
+    # A list's datetime.date elements are read without boost's checks (convert.cpp,
+    # read_exact_date): each must come back as itself, across leap days (1600 and 2000 are leap
+    # years, 1700 and 1900 are not), month ends and the supported range's ends.
+    import random
+
+    start = date(1400, 1, 1)
+    days = [start, date(1600, 2, 29), date(1700, 2, 28), date(1700, 3, 1), date(1900, 2, 28), date(1900, 3, 1),
+            date(2000, 2, 29), date(2024, 12, 31), date(9999, 12, 31)]
+    rng = random.Random(5)
+    days += [date.fromordinal(rng.randint(start.toordinal(), date(9999, 12, 31).toordinal())) for _ in range(3000)]
+    for d in days:
+        assert stakecalc.payback_date([Decimal(-1), Decimal(1)], [start, d]) == d
+    with pytest.raises(stakecalc.InvalidInput, match=r"dates\[1\].*1399"):
+        stakecalc.payback_date([Decimal(-1), Decimal(1)], [start, date(1399, 12, 31)])
