@@ -8,6 +8,7 @@
 #include <numeric>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include <boost/multiprecision/cpp_bin_float.hpp>
@@ -736,8 +737,35 @@ struct discount_memo_scope::memo {
   };
   std::vector<of_rate> rates;
   // Two-flow roots: (first amount, its scale, second amount, its scale, time between, digits).
+  // Amounts of 64-bit coefficients and times of 64-bit parts, nearly all, are kept in a hash table
+  // of their parts (a lookup in the ordered map compared decimals a dozen times, 7% of a sweep);
+  // any other in the ordered map.
   using two_flow_key = std::tuple<decimal, int, decimal, int, ratio, int>;
   std::map<two_flow_key, decimal> two_flow_roots;
+  struct small_two_flow_key {
+    std::int64_t a, b, dt_numerator, dt_denominator;
+    int a_scale, b_scale, digits;
+    bool operator==(const small_two_flow_key& o) const {
+      return a == o.a && b == o.b && dt_numerator == o.dt_numerator && dt_denominator == o.dt_denominator &&
+             a_scale == o.a_scale && b_scale == o.b_scale && digits == o.digits;
+    }
+  };
+  struct small_key_hash {
+    std::size_t operator()(const small_two_flow_key& k) const {
+      std::uint64_t h = 0x9e3779b97f4a7c15ULL;
+      for (const std::uint64_t part : {static_cast<std::uint64_t>(k.a), static_cast<std::uint64_t>(k.b),
+                                       static_cast<std::uint64_t>(k.dt_numerator),
+                                       static_cast<std::uint64_t>(k.dt_denominator),
+                                       static_cast<std::uint64_t>(k.a_scale) << 40 ^
+                                           static_cast<std::uint64_t>(k.b_scale) << 20 ^
+                                           static_cast<std::uint64_t>(k.digits)}) {
+        h = (h ^ part) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+      }
+      return static_cast<std::size_t>(h);
+    }
+  };
+  std::unordered_map<small_two_flow_key, decimal, small_key_hash> small_two_flow_roots;
   std::size_t size = 0;
 
   // A bound, so that a thread discounting at ever new rates or dates keeps a bounded memo: a
@@ -749,6 +777,7 @@ struct discount_memo_scope::memo {
     if (size >= max_size) {
       rates.clear();
       two_flow_roots.clear();
+      small_two_flow_roots.clear();
       size = 0;
     }
   }
@@ -787,6 +816,18 @@ std::optional<decimal> remembered_two_flow_root(const decimal& a, const decimal&
   discount_memo_scope::memo* const memo = active_memo;
   if (!memo) return compute();
   memo->clear_when_full();
+  if (a.is_small() && b.is_small() && dt.is_small()) {
+    const discount_memo_scope::memo::small_two_flow_key key{a.small_coefficient(), b.small_coefficient(),
+                                                             dt.small_numerator(), dt.small_denominator(),
+                                                             a.scale(), b.scale(), digits};
+    if (auto it = memo->small_two_flow_roots.find(key); it != memo->small_two_flow_roots.end()) return it->second;
+    std::optional<decimal> root = compute();
+    if (root) {
+      memo->small_two_flow_roots.emplace(key, *root);
+      ++memo->size;
+    }
+    return root;
+  }
   discount_memo_scope::memo::two_flow_key key{a, a.scale(), b, b.scale(), dt, digits};
   if (auto it = memo->two_flow_roots.find(key); it != memo->two_flow_roots.end()) return it->second;
   std::optional<decimal> root = compute();

@@ -108,6 +108,9 @@ std::vector<decimal> two_flow_rates(int count) {
     out.push_back(xirr({dec("-1000.00"), back}, {t0, later}, std::nullopt, day_counter(day_count_convention::act_360)));
     out.push_back(detail::discount_rate_root({dec("-1000.00"), back}, {ratio(0), ratio(k % 900 + 300, 365)}, dec("0.1"),
                                              30, "test"));
+    // Amounts beyond 64-bit coefficients (kept apart from the others in the memo).
+    const decimal huge = dec("100000000000000000000");
+    out.push_back(xirr({dec("-1000.00") * huge, back * huge}, {t0, later}));
   }
   return out;
 }
@@ -119,7 +122,7 @@ TEST(DiscountMemo, RememberedTwoFlowRatesAreTheSame) {
   detail::discount_memo_scope memo;
   expect_same(two_flow_rates(1000), plain);  // filling the memo (beyond its 4,096 entries)
   expect_same(two_flow_rates(1000), plain);  // from it, refilled
-  const std::vector<decimal> few(plain.begin(), plain.begin() + 50);
+  const std::vector<decimal> few(plain.begin(), plain.begin() + static_cast<std::ptrdiff_t>(plain.size() / 100));
   detail::discount_memo_scope fresh;
   expect_same(two_flow_rates(10), few);
   expect_same(two_flow_rates(10), few);  // every one from the memo
