@@ -48,4 +48,9 @@ currency currency::of(std::string_view code, const std::string& where) {
   return currency(&*it);
 }
 
+currency currency::home() {
+  static const currency yuan = of("CNY");
+  return yuan;
+}
+
 }  // namespace stakecalc

@@ -25,8 +25,9 @@ const std::vector<currency_info>& currency_table();
 
 class currency {
 public:
-  // The yuan renminbi: the zone's home currency and the default throughout.
-  currency() : currency(of("CNY")) {}
+  // The yuan renminbi: the zone's home currency and the default throughout (looked up once: every
+  // default money, and a sweep's rows hold several, made one before).
+  currency() : currency(home()) {}
   // Looks a code up (upper case, as ISO 4217 spells it); invalid_input for unknown codes.
   static currency of(std::string_view code, const std::string& where = "currency");
 
@@ -41,6 +42,7 @@ public:
 
 private:
   explicit currency(const currency_info* info) : info_(info) {}
+  static currency home();
   const currency_info* info_;
 };
 
