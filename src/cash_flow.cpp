@@ -123,6 +123,7 @@ public:
       lows[0] = 1.0;
       for (unsigned q = 1; q < low_size && q <= span; ++q)
         lows[q] = lows[q & (q - 1)] * squares[static_cast<std::size_t>(__builtin_ctz(q))];
+      std::vector<double>& highs_double_ = highs_double();
       highs_double_.resize((span >> low_bits) + 1);
       highs_double_[0] = 1.0;
       for (std::size_t h = 1; h < highs_double_.size(); ++h)
@@ -181,10 +182,10 @@ public:
         return {v->f.to_quad(), static_cast<quad>(v->df)};
       }
       // |x| / D beyond wide_expm1's range (rates over a period of 1 above 43%): the base in quad.
-      prepare_wide_doubles(*amounts);
+      const std::vector<double>& amounts_double = prepare_wide_doubles(*amounts);
       const bool up = x >= 0;
       const auto v = eval_horner(wide_float(quad_expm1((up ? -x : x) / static_cast<double>(denominator_))), up,
-                                 *amounts, amounts_double_, 0x1p-126);
+                                 *amounts, amounts_double, 0x1p-126);
       // e^(-x/D) - 1, the base of every power, is found in quad (a few roundings of 2^-113) and
       // only then widened: as if f were evaluated at x (1 + 5 2^-113), a shared error of
       // |f'| |x| 5 2^-113, added to eval_horner's bound on the roundings.
@@ -242,12 +243,12 @@ public:
     if (!amounts) return std::nullopt;
     const double x_double = x.to_double(), d = static_cast<double>(denominator_);
     if (!(std::fabs(x_double) <= 0.36 * d)) return std::nullopt;
-    prepare_wide_doubles(*amounts);
+    const std::vector<double>& amounts_double = prepare_wide_doubles(*amounts);
     if (reciprocal_denominator_.is_zero())
       reciprocal_denominator_ = wide_float::reciprocal(static_cast<std::uint64_t>(denominator_));
     const bool up = x_double >= 0;
     const wide_float y = x * reciprocal_denominator_;
-    const auto v = eval_horner(wide_expm1(up ? -y : y), up, *amounts, amounts_double_, 0x1p-126);
+    const auto v = eval_horner(wide_expm1(up ? -y : y), up, *amounts, amounts_double, 0x1p-126);
     const double base_units = 3 + 1.5 * wide_expm1_error_units(-std::fabs(x_double) / d);
     return wide_value{v.f, v.df, v.d2f, v.error + std::fabs(v.df) * std::fabs(x_double) * base_units * 0x1p-127};
   }
@@ -598,6 +599,7 @@ private:
     const bool one_scale = std::all_of(amounts.begin(), amounts.end(), [&](const decimal& a) {
       return a.is_small() && a.scale() == amounts.front().scale();
     });
+    one_scale_ = one_scale && !amounts.empty();
     // One scale: the coefficients are also the wide amounts (see wide_amounts), found here in the
     // same pass.
     if (one_scale) a_w_.reserve(amounts.size());
@@ -644,10 +646,14 @@ private:
     }
     return &a_w_;
   }
-  void prepare_wide_doubles(const std::vector<wide_float>& amounts) const {
-    if (!amounts_double_.empty()) return;
-    amounts_double_.reserve(amounts.size());
-    for (const wide_float& a : amounts) amounts_double_.push_back(a.to_double());
+  // The wide amounts' leading doubles: a_d_ itself when they are the coefficients of one scale.
+  const std::vector<double>& prepare_wide_doubles(const std::vector<wide_float>& amounts) const {
+    if (one_scale_) return a_d_;
+    if (amounts_double_.empty()) {
+      amounts_double_.reserve(amounts.size());
+      for (const wide_float& a : amounts) amounts_double_.push_back(a.to_double());
+    }
+    return amounts_double_;
   }
   const std::vector<quad>& quad_amounts() const {
     if (a_q_.empty()) {
@@ -687,28 +693,35 @@ private:
   const std::vector<ratio>* times_ = nullptr;      // exact times when not integral
   mutable std::vector<quad> a_q_;  // filled by quad_amounts() when a quad evaluation first needs it
   mutable std::vector<wide_float> a_w_;  // the same for wide_amounts()
-  // For eval_horner: the flows' indexes in time order, the wide amounts as doubles (both once),
-  // and the high power table (kept to save its allocation).
+  // For eval_horner: the flows' indexes in time order and the wide amounts as doubles (both once).
   mutable std::vector<std::size_t> order_;
   mutable std::vector<double> amounts_double_;
   mutable wide_float reciprocal_denominator_;  // 1 / D, once
+  // The high power tables of eval_horner and eval(double): scratch space that every evaluation
+  // fills afresh, one per thread and type, kept from one sum to the next to save the allocations
+  // (an XIRR of 100 flows made a dozen). No evaluation calls another, so one set per thread serves.
   template <class T>
   struct horner_tables {
     std::vector<T> highs;
     std::vector<double> high_error;
     std::vector<char> highs_known;
   };
-  mutable horner_tables<wide_float> wide_tables_;
-  mutable horner_tables<double_double> double_double_tables_;
-  horner_tables<wide_float>& tables(const wide_float&) const { return wide_tables_; }
-  horner_tables<double_double>& tables(const double_double&) const { return double_double_tables_; }
+  template <class T>
+  static horner_tables<T>& tables(const T&) {
+    thread_local horner_tables<T> kept;
+    return kept;
+  }
+  static std::vector<double>& highs_double() {
+    thread_local std::vector<double> kept;
+    return kept;
+  }
   mutable std::vector<precise> a_p_;  // the same for eval_precise
-  mutable std::vector<double> highs_double_;  // the same for eval(double)
   std::vector<quad> t_q_;
   std::vector<double> a_d_;
   mutable std::vector<double> t_d_;  // see times_double()
   std::vector<double_double> a_dd_;
   bool amounts_in_range_ = true;
+  bool one_scale_ = false;  // every amount a 64-bit coefficient at one scale (set_amounts)
   double t_min_ = 0, t_max_ = 0;
   bool integral_ = false;
   std::int64_t denominator_ = 1, n_min_ = 0, n_max_ = 0;
