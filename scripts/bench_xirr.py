@@ -9,7 +9,7 @@ measured against a 60-digit root found by mpmath (when installed).
 """
 import argparse
 import random
-import timeit
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -55,82 +55,80 @@ def mpmath_root(amounts, dates):
     return mpmath.findroot(f, mpmath.mpf("0.1"))
 
 
-def per_call(fn, number, repeat):
-    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+def interleaved(calls, items, chunk, rounds):
+    """Seconds per item for each implementation: calls[name](item) over all items, the
+    implementations taking turns every `chunk` items, best of `rounds` passes. This kind of machine
+    runs fast and slow for seconds at a time; timed one after the other, one implementation could
+    get the fast stretch and another the slow one (the ratio swung by a third between runs), while
+    turns of a few milliseconds put them under the same conditions."""
+    best = {name: float("inf") for name in calls}
+    for _ in range(rounds):
+        spent = dict.fromkeys(calls, 0.0)
+        for start in range(0, len(items), chunk):
+            part = items[start:start + chunk]
+            for name, call in calls.items():
+                t0 = time.perf_counter()
+                for item in part:
+                    call(item)
+                spent[name] += time.perf_counter() - t0
+        for name in calls:
+            best[name] = min(best[name], spent[name])
+    return {name: t / len(items) for name, t in best.items()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100, help="flows per XIRR (default 100)")
-    parser.add_argument("--number", type=int, default=200, help="calls per timing (default 200)")
+    parser.add_argument("--number", type=int, default=200, help="calls on the one set per timing (default 200)")
     parser.add_argument("--repeat", type=int, default=7, help="timings, the best is kept (default 7)")
     parser.add_argument("--sets", type=int, default=200, help="different flow sets for the mean (default 200)")
     args = parser.parse_args()
 
     amounts, dates = flows(args.count)
     floats = [float(a) for a in amounts]
-
     ours = stakecalc.xirr(amounts, dates)
-    t_ours = per_call(lambda: stakecalc.xirr(amounts, dates), args.number, args.repeat)
-    print(f"flows: {len(amounts)}; calls per timing: {args.number}, best of {args.repeat}")
-    print(f"stakecalc.xirr  {t_ours * 1e6:10.1f} us   {ours}")
 
-    results = {}
+    # The implementations, each on its natural input (the conversion to floats is timed).
+    calls = {"stakecalc": lambda s: stakecalc.xirr(s[0], s[1])}
+    results = {"stakecalc": ours}
     try:
-        theirs = scipy_xirr(floats, dates)
-        t_scipy = per_call(lambda: scipy_xirr([float(a) for a in amounts], dates), max(1, args.number // 10), args.repeat)
-        results["scipy"] = (t_scipy, theirs)
-        print(f"scipy newton    {t_scipy * 1e6:10.1f} us   {theirs!r}   stakecalc is {t_scipy / t_ours:.1f}x faster")
+        results["scipy"] = scipy_xirr(floats, dates)
+        calls["scipy"] = lambda s: scipy_xirr([float(a) for a in s[0]], s[1])
     except ImportError:
         print("scipy not installed: skipped")
     try:
         import pyxirr
 
-        theirs = pyxirr.xirr(dates, floats)
-        t_pyxirr = per_call(lambda: pyxirr.xirr(dates, [float(a) for a in amounts]), args.number, args.repeat)
-        results["pyxirr"] = (t_pyxirr, theirs)
-        print(f"pyxirr          {t_pyxirr * 1e6:10.1f} us   {theirs!r}   stakecalc takes {t_ours / t_pyxirr:.2f}x its time")
+        results["pyxirr"] = pyxirr.xirr(dates, floats)
+        calls["pyxirr"] = lambda s: pyxirr.xirr(s[1], [float(a) for a in s[0]])
     except ImportError:
         print("pyxirr not installed: skipped")
+
+    def report(label, per):
+        line = f"{label}: stakecalc {per['stakecalc'] * 1e6:.1f} us"
+        if "scipy" in per:
+            line += f"; scipy {per['scipy'] * 1e6:.1f} us (stakecalc {per['scipy'] / per['stakecalc']:.1f}x faster)"
+        if "pyxirr" in per:
+            line += f"; pyxirr {per['pyxirr'] * 1e6:.1f} us (stakecalc takes {per['stakecalc'] / per['pyxirr']:.2f}x its time)"
+        print(line)
+
+    print(f"flows: {len(amounts)}; best of {args.repeat} rounds, the implementations taking turns every 50 calls")
+    for name, value in results.items():
+        print(f"  {name:10s} {value!r}")
+    report(f"one set, {args.number} calls", interleaved(calls, [(amounts, dates)] * args.number, 50, args.repeat))
     # One set can sit near a rounding boundary or far from it (stakecalc then needs a slower
-    # step, or not); the mean over many sets is the fair figure. The implementations take turns,
-    # one pass over the sets each per round, and each keeps its best round: this kind of machine
-    # runs fast and slow for seconds at a time, and timing one implementation after the other
-    # could give one the fast stretch and the other the slow one.
+    # step, or not); the mean over many sets is the fair figure.
     sets = [flows(args.count, seed) for seed in range(1, args.sets + 1)]
-    calls = {"stakecalc": lambda: [stakecalc.xirr(a, d) for a, d in sets]}
-    try:
-        import scipy  # noqa: F401
-
-        calls["scipy"] = lambda: [scipy_xirr([float(x) for x in a], d) for a, d in sets]
-    except ImportError:
-        pass
-    try:
-        import pyxirr
-
-        calls["pyxirr"] = lambda: [pyxirr.xirr(d, [float(x) for x in a]) for a, d in sets]
-    except ImportError:
-        pass
-    best = {name: float("inf") for name in calls}
-    for _ in range(args.repeat):
-        for name, call in calls.items():
-            best[name] = min(best[name], timeit.timeit(call, number=1))
-    mean = {name: t / len(sets) for name, t in best.items()}
-    print(f"mean over {len(sets)} different sets: stakecalc {mean['stakecalc'] * 1e6:.1f} us", end="")
-    if "scipy" in mean:
-        print(f"; scipy {mean['scipy'] * 1e6:.1f} us (stakecalc {mean['scipy'] / mean['stakecalc']:.1f}x faster)", end="")
-    if "pyxirr" in mean:
-        print(f"; pyxirr {mean['pyxirr'] * 1e6:.1f} us (stakecalc takes {mean['stakecalc'] / mean['pyxirr']:.2f}x its time)",
-              end="")
-    print()
+    report(f"mean over {len(sets)} different sets", interleaved(calls, sets, 50, args.repeat))
     try:
         exact = mpmath_root(amounts, dates)
         reference = Decimal(str(exact))
+
         def digits(value):
             error = abs(Decimal(str(value)) - reference)
             return "all" if error == 0 else f"{-(error / abs(reference)).adjusted() - 1}"
-        print(f"correct significant digits (vs mpmath, 60 digits): stakecalc {digits(ours)}",
-              *(f"{name} {digits(value)}" for name, (_, value) in results.items()))
+        print("correct significant digits (vs mpmath, 60 digits):",
+              *(f"{name} {digits(value)}" for name, value in results.items()))
     except ImportError:
         print("mpmath not installed: accuracy not measured")
 
