@@ -1258,10 +1258,16 @@ decimal xirr(const std::vector<decimal>& amounts, const std::vector<date>& dates
     default: break;
   }
   if (denominator != 0) {
-    // Whole days over a fixed denominator: no exact fraction needs building per flow.
+    // Whole days over a fixed denominator: no exact fraction needs building per flow. Actual days
+    // are a difference of day numbers (check_dated has refused special dates); 30/360 counts
+    // go through the day counter.
     std::vector<std::int64_t> days;
     days.reserve(dates.size());
-    for (const date& d : dates) days.push_back(day_count.day_count(first, d));
+    const bool actual = day_count.convention() == day_count_convention::act_365_fixed ||
+                        day_count.convention() == day_count_convention::act_360;
+    const auto first_day = static_cast<std::int64_t>(first.day_number());
+    for (const date& d : dates)
+      days.push_back(actual ? static_cast<std::int64_t>(d.day_number()) - first_day : day_count.day_count(first, d));
     return detail::discount_rate_root(amounts, std::move(days), denominator, start, digits, "xirr");
   }
   return detail::discount_rate_root(amounts, year_fractions(dates, first, day_count), start, digits, "xirr");
