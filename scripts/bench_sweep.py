@@ -14,8 +14,9 @@ ln(1 + r) at 40 digits) and fractions; the script checks that both agree on a sa
 fractions exactly, IRRs to 27 digits) and prints:
   - stakecalc.sweep() (all cores, DataFrame included) against the Python loop: target >= 100x;
   - the engine alone (SweepSpec.run, no Python objects) on 1 and on 2 threads: target >= 1.6x.
-Timings are the best of --repeat runs (this kind of machine is noisy); the Python loop runs once
-over --python-scenarios scenarios (default all) and is scaled to the whole grid if fewer.
+Timings are the best of --repeat rounds in which every configuration runs once, in turn (this kind
+of machine runs fast and slow for seconds at a time); the Python loop runs a share of its
+--python-scenarios scenarios (default all) each round, and its best rate is scaled to the grid.
 """
 import argparse
 import itertools
@@ -165,19 +166,10 @@ def same(ours_row, theirs) -> list:
     return problems
 
 
-def best(fn, repeat):
-    times = []
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="timings of stakecalc, the best is kept (default 3)")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="rounds; each times every stakecalc run once and a share of the Python loop (default 5)")
     parser.add_argument("--python-scenarios", type=int, default=None,
                         help="scenarios the Python loop runs (default: all; fewer are scaled to the grid)")
     parser.add_argument("--sample", type=int, default=500, help="scenarios compared field by field (default 500)")
@@ -188,19 +180,41 @@ def main():
     total = len(scenarios)
     print(f"scenarios: {total:,} x paths {PATHS}; cores: {os.cpu_count()}")
 
-    t_sweep, frame = best(lambda: sweep(deal, grid(), paths=PATHS, progress=False), args.repeat)
-    assert len(frame) == total
     spec = stakecalc.SweepSpec(deal, paths=PATHS)
     g = scenarios_of(grid())
-    t_one, _ = best(lambda: spec.run(g, threads=1), args.repeat)
-    t_two, _ = best(lambda: spec.run(g, threads=2), args.repeat)
-    t_sweep_one, _ = best(lambda: sweep(deal, grid(), paths=PATHS, progress=False, threads=1), 1)
-
     count = total if args.python_scenarios is None else max(1, min(total, args.python_scenarios))
     chosen = scenarios if count == total else random.Random(7).sample(scenarios, count)
-    start = time.perf_counter()
-    python_sweep(chosen)
-    t_python = (time.perf_counter() - start) * total / count
+    rounds = max(1, args.repeat)
+    shares = [chosen[k::rounds] for k in range(rounds)]  # every share spans the whole grid
+    # The runs take turns, round after round, and each keeps its best: this kind of machine runs
+    # fast and slow for seconds at a time, and timing one configuration after another could give
+    # one the fast stretch and another the slow one (one run read a 1.26x speed-up from one thread
+    # to two, another 1.8x). The Python loop runs a share of its scenarios each round; its best
+    # rate per scenario is scaled to the grid.
+    runs = {
+        "sweep": lambda: sweep(deal, grid(), paths=PATHS, progress=False),
+        "sweep_one": lambda: sweep(deal, grid(), paths=PATHS, progress=False, threads=1),
+        "one": lambda: spec.run(g, threads=1),
+        "two": lambda: spec.run(g, threads=2),
+    }
+    best = {name: float("inf") for name in runs}
+    python_rate = float("inf")
+    frame = None
+    for k in range(rounds):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            result = run()
+            best[name] = min(best[name], time.perf_counter() - start)
+            if name == "sweep":
+                frame = result
+            del result
+        if shares[k]:
+            start = time.perf_counter()
+            python_sweep(shares[k])
+            python_rate = min(python_rate, (time.perf_counter() - start) / len(shares[k]))
+    assert len(frame) == total
+    t_sweep, t_sweep_one, t_one, t_two = best["sweep"], best["sweep_one"], best["one"], best["two"]
+    t_python = python_rate * total
 
     rng = random.Random(2024)
     sample = rng.sample(range(total), min(args.sample, total))
@@ -212,7 +226,7 @@ def main():
         raise SystemExit(f"stakecalc and the Python reference disagree on {len(problems)} fields")
     print(f"same results on {len(sample)} sampled scenarios (money and fractions exactly, IRR to 27 digits)")
 
-    note = "" if count == total else f" (measured on {count:,} scenarios, scaled)"
+    note = f" (best of {rounds} shares of {count:,} scenarios, scaled)"
     print(f"python decimal loop     {t_python:10.2f} s{note}")
     print(f"stakecalc.sweep()       {t_sweep:10.2f} s   {t_python / t_sweep:8.1f}x faster   (target >= 100x)")
     print(f"  on one thread         {t_sweep_one:10.2f} s   {t_python / t_sweep_one:8.1f}x faster")
