@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 #include <tuple>
+#include <limits>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -236,7 +237,7 @@ public:
   // to eval_horner's bound on the roundings after it.
   struct wide_value {
     wide_float f;
-    double df, d2f, error;
+    double df, error;
   };
   std::optional<wide_value> eval_wide(const wide_float& x) const {
     const std::vector<wide_float>* amounts = integral_ ? wide_amounts() : nullptr;
@@ -250,12 +251,12 @@ public:
     const wide_float y = x * reciprocal_denominator_;
     const auto v = eval_horner(wide_expm1(up ? -y : y), up, *amounts, amounts_double, 0x1p-126);
     const double base_units = 3 + 1.5 * wide_expm1_error_units(-std::fabs(x_double) / d);
-    return wide_value{v.f, v.df, v.d2f, v.error + std::fabs(v.df) * std::fabs(x_double) * base_units * 0x1p-127};
+    return wide_value{v.f, v.df, v.error + std::fabs(v.df) * std::fabs(x_double) * base_units * 0x1p-127};
   }
 
-  // f at x in double-double by Horner's rule (eval_horner), with f' and f'' in double: a quick
-  // evaluation for a Newton step that takes a root good to 1e-13 to about 1e-26, where only the
-  // wide_float step after it needs an error bound (this one's is not used).
+  // f at x in double-double by Horner's rule (eval_horner), with f' in double: a quick evaluation
+  // for a Newton step that takes a root good to 1e-13 to about 1e-26, where only the wide_float
+  // step after it needs an error bound (none is kept for this one).
   power_sum<double_double> eval_horner(double_double x) const {
     const bool up = x.hi >= 0;
     return eval_horner(expm1_of((up ? -x : x) / static_cast<double>(denominator_)), up, a_dd_, a_d_, 0x1p-104);
@@ -417,9 +418,10 @@ public:
     return {f, df / d, d2f / (d * d), rounding_unit(x) * std::sqrt(variance)};
   }
 
-  // f at whole times in wide_float, scaled as eval does, with f' and f'' in double and a bound
-  // on the error of f: the same sum as eval_powers, by Horner's rule over the flows in order of
-  // their power of b = e^(-|x|/D), from the highest power down:
+  // f at whole times in wide_float, scaled as eval does, with f' in double and a bound on the
+  // error of f (d2f is NaN; so is the bound in double-double): the same sum as eval_powers, by
+  // Horner's rule over the flows in order of their power of b = e^(-|x|/D), from the highest
+  // power down:
   //   acc <- acc * b^(gap to the next flow) + that flow's amount,
   // one product and one sum a flow instead of two products (power tables, then the amount) and a
   // sum; b^gap comes from tables of b^(gap mod 64) and b^(64 floor(gap / 64)) as in eval_powers.
@@ -510,9 +512,13 @@ public:
     std::uint64_t k = power_of(i);
     T acc = amounts[i];
     double acc_double = amounts_double[i];
-    double error = 0;  // bound on |acc's error|, in units of u
-    // sum a k b^k and sum a k^2 b^k in double, by the same rule: f' and f'' up to 1/D and sign.
-    double moment1 = amounts_double[i] * static_cast<double>(k), moment2 = moment1 * static_cast<double>(k);
+    // The bound on |acc's error| (in units of u) is kept for wide_float only: the double-double
+    // step's result is checked by the wide step after it, and the bookkeeping was a sixth of its
+    // work.
+    constexpr bool bounded = std::is_same_v<T, wide_float>;
+    double error = 0;
+    // sum a k b^k in double, by the same rule: f' up to 1/D and sign.
+    double moment1 = amounts_double[i] * static_cast<double>(k);
     for (std::size_t step = 1; step < count; ++step) {
       i = flow(step);
       const std::uint64_t next_k = power_of(i), gap = k - next_k;
@@ -539,17 +545,20 @@ public:
       const double p = gap != 0 ? leading(power) : 1.0;
       acc = acc + amounts[i];
       const double a = amounts_double[i], kd = static_cast<double>(k);
-      // The carried error scaled by b^gap; the product's error (b^gap's own and the rounding,
-      // relative to the product); the sum's rounding (3/4 unit of the new acc).
-      error = error * p + std::fabs(acc_double * p) * (gap != 0 ? power_error + 0.5 : 0) +
-              0.75 * std::fabs(leading(acc));
-      acc_double = leading(acc);
+      if constexpr (bounded) {
+        // The carried error scaled by b^gap; the product's error (b^gap's own and the rounding,
+        // relative to the product); the sum's rounding (3/4 unit of the new acc).
+        error = error * p + std::fabs(acc_double * p) * (gap != 0 ? power_error + 0.5 : 0) +
+                0.75 * std::fabs(leading(acc));
+        acc_double = leading(acc);
+      }
       moment1 = moment1 * p + a * kd;
-      moment2 = moment2 * p + a * kd * kd;
     }
     // k is now 0: the flow of the reference time, the last in this order.
     const double d = static_cast<double>(denominator_);
-    return {acc, (up ? -moment1 : moment1) / d, moment2 / (d * d), u * error};
+    // (f'' is not found here: no caller of this evaluation needs it.)
+    return {acc, (up ? -moment1 : moment1) / d, std::numeric_limits<double>::quiet_NaN(),
+            bounded ? u * error : std::numeric_limits<double>::quiet_NaN()};
   }
 
   // {f, f'} at x in 100-digit binary floating point, from the exact amounts and times, scaled as
