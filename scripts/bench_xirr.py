@@ -59,8 +59,10 @@ def interleaved(calls, items, chunk, rounds):
     """Seconds per item for each implementation: calls[name](item) over all items, the
     implementations taking turns every `chunk` items, best of `rounds` passes. This kind of machine
     runs fast and slow for seconds at a time; timed one after the other, one implementation could
-    get the fast stretch and another the slow one (the ratio swung by a third between runs), while
-    turns of a few milliseconds put them under the same conditions."""
+    get the fast stretch and another the slow one (the 200-set ratio swung by a third between
+    runs). Turns of a whole pass, many rounds and the best of each put them under the same
+    conditions; shorter turns would cost the faster side a cold cache at each turn (turns of 10
+    calls made stakecalc's calls a fifth slower)."""
     best = {name: float("inf") for name in calls}
     for _ in range(rounds):
         spent = dict.fromkeys(calls, 0.0)
@@ -80,7 +82,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100, help="flows per XIRR (default 100)")
     parser.add_argument("--number", type=int, default=200, help="calls on the one set per timing (default 200)")
-    parser.add_argument("--repeat", type=int, default=7, help="timings, the best is kept (default 7)")
+    parser.add_argument("--repeat", type=int, default=15, help="rounds, the best is kept (default 15)")
     parser.add_argument("--sets", type=int, default=200, help="different flow sets for the mean (default 200)")
     args = parser.parse_args()
 
@@ -112,14 +114,14 @@ def main():
             line += f"; pyxirr {per['pyxirr'] * 1e6:.1f} us (stakecalc takes {per['stakecalc'] / per['pyxirr']:.2f}x its time)"
         print(line)
 
-    print(f"flows: {len(amounts)}; best of {args.repeat} rounds, the implementations taking turns every 50 calls")
+    print(f"flows: {len(amounts)}; best of {args.repeat} rounds, the implementations taking turns every pass")
     for name, value in results.items():
         print(f"  {name:10s} {value!r}")
-    report(f"one set, {args.number} calls", interleaved(calls, [(amounts, dates)] * args.number, 50, args.repeat))
+    report(f"one set, {args.number} calls", interleaved(calls, [(amounts, dates)] * args.number, args.number, args.repeat))
     # One set can sit near a rounding boundary or far from it (stakecalc then needs a slower
     # step, or not); the mean over many sets is the fair figure.
     sets = [flows(args.count, seed) for seed in range(1, args.sets + 1)]
-    report(f"mean over {len(sets)} different sets", interleaved(calls, sets, 50, args.repeat))
+    report(f"mean over {len(sets)} different sets", interleaved(calls, sets, len(sets), args.repeat))
     try:
         exact = mpmath_root(amounts, dates)
         reference = Decimal(str(exact))
