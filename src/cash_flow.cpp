@@ -464,16 +464,19 @@ public:
     // when first needed, as in eval_powers); its error is theirs plus the product's rounding.
     constexpr unsigned low_bits = 6, low_size = 1u << low_bits;
     std::array<T, low_size> lows{};
-    std::array<double, low_size> low_error{};
+    std::array<double, low_size> low_error{}, low_double{};  // bounds; leading doubles
     std::uint64_t lows_known = 1;
     lows[0] = T{1.0};
+    low_double[0] = 1.0;
     const std::size_t high_count = static_cast<std::size_t>(span >> low_bits) + 1;
     horner_tables<T>& table = tables(T{});
     std::vector<T>& highs = table.highs;
     std::vector<double>& high_error = table.high_error;
+    std::vector<double>& high_double = table.high_double;
     std::vector<char>& highs_known = table.highs_known;
     highs.assign(high_count, T{});
     high_error.assign(high_count, 0.0);
+    high_double.assign(high_count, 1.0);
     highs_known.assign(high_count, 0);
     highs[0] = T{1.0};
     highs_known[0] = 1;
@@ -486,6 +489,7 @@ public:
         const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
         lows[r] = below == 0 ? squares[digit] : lows[below] * squares[digit];
         low_error[r] = below == 0 ? square_error[digit] : low_error[below] + square_error[digit] + 1;
+        low_double[r] = leading(lows[r]);
         lows_known |= std::uint64_t(1) << r;
       }
     };
@@ -498,6 +502,7 @@ public:
         const auto digit = low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
         highs[r] = below == 0 ? squares[digit] : highs[below] * squares[digit];
         high_error[r] = below == 0 ? square_error[digit] : high_error[below] + square_error[digit] + 1;
+        high_double[r] = leading(highs[r]);
         highs_known[r] = 1;
       }
     };
@@ -511,12 +516,12 @@ public:
     std::size_t i = flow(0);
     std::uint64_t k = power_of(i);
     T acc = amounts[i];
-    double acc_double = amounts_double[i];
     // The bound on |acc's error| (in units of u) is kept for wide_float only: the double-double
     // step's result is checked by the wide step after it, and the bookkeeping was a sixth of its
-    // work.
+    // work. It needs acc's magnitude, for which sum |a| b^(k_i - k) serves (at least |acc|; reading
+    // acc's leading double at every step cost more than the rest of the bookkeeping).
     constexpr bool bounded = std::is_same_v<T, wide_float>;
-    double error = 0;
+    double error = 0, acc_size = std::fabs(amounts_double[i]);
     // sum a k b^k in double, by the same rule: f' up to 1/D and sign.
     double moment1 = amounts_double[i] * static_cast<double>(k);
     for (std::size_t step = 1; step < count; ++step) {
@@ -524,7 +529,7 @@ public:
       const std::uint64_t next_k = power_of(i), gap = k - next_k;
       k = next_k;
       T power{1.0};
-      double power_error = 0;
+      double power_error = 0, p = 1.0;  // p: b^gap's leading double
       if (gap != 0) {
         const auto q = static_cast<unsigned>(gap & (low_size - 1));
         const auto h = static_cast<std::size_t>(gap >> low_bits);
@@ -533,24 +538,26 @@ public:
         if (q != 0 && h != 0) {
           power = lows[q] * highs[h];
           power_error = low_error[q] + high_error[h] + 1;
+          p = low_double[q] * high_double[h];
         } else if (q != 0) {
           power = lows[q];
           power_error = low_error[q];
+          p = low_double[q];
         } else {
           power = highs[h];
           power_error = high_error[h];
+          p = high_double[h];
         }
         acc = acc * power;
       }
-      const double p = gap != 0 ? leading(power) : 1.0;
       acc = acc + amounts[i];
       const double a = amounts_double[i], kd = static_cast<double>(k);
       if constexpr (bounded) {
         // The carried error scaled by b^gap; the product's error (b^gap's own and the rounding,
         // relative to the product); the sum's rounding (3/4 unit of the new acc).
-        error = error * p + std::fabs(acc_double * p) * (gap != 0 ? power_error + 0.5 : 0) +
-                0.75 * std::fabs(leading(acc));
-        acc_double = leading(acc);
+        const double size = acc_size * p + std::fabs(a);
+        error = error * p + acc_size * p * (gap != 0 ? power_error + 0.5 : 0) + 0.75 * size;
+        acc_size = size;
       }
       moment1 = moment1 * p + a * kd;
     }
@@ -712,7 +719,7 @@ private:
   template <class T>
   struct horner_tables {
     std::vector<T> highs;
-    std::vector<double> high_error;
+    std::vector<double> high_error, high_double;
     std::vector<char> highs_known;
   };
   template <class T>
