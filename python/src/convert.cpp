@@ -405,6 +405,13 @@ calendar to_calendar(py::handle value, const std::string& field) {
 }
 
 day_counter to_day_counter(py::handle value, const std::string& field) {
+  // A name exactly as written canonically ("ACT/365F", every default) is found by comparing the
+  // Python str itself; anything else is normalized and looked up by day_counter::parse.
+  if (PyUnicode_CheckExact(value.ptr())) {
+    for (std::size_t i = 0; i < day_count_names.size(); ++i)
+      if (PyUnicode_CompareWithASCIIString(value.ptr(), day_count_names[i].data()) == 0)  // literals: NUL-terminated
+        return day_counter(static_cast<day_count_convention>(i));
+  }
   return day_counter::parse(to_string(value, field), field);
 }
 
