@@ -239,3 +239,34 @@ RC_GTEST_PROP(DecimalProperties, DivideIsWithinHalfAUnit, (std::int64_t a, std::
   if (error.signum() < 0) error = -error;
   RC_ASSERT(error <= ratio(1, 2000000));
 }
+
+// Big coefficients print through a 128-bit path up to 127 bits and through cpp_int's str()
+// beyond: both must give the digits of the exact value, zeros inside a 19-digit group kept, with
+// the point and sign in place. The reference is the integer's own decimal text.
+RC_GTEST_PROP(DecimalProperties, BigCoefficientsPrintTheirDigits, ()) {
+  const int bits = *rc::gen::inRange(64, 140);
+  stakecalc::big_int c = 1;
+  for (int i = 0; i < bits; ++i) c = c * 2 + (*rc::gen::arbitrary<bool>() ? 1 : 0);
+  // Runs of zeros now and then (a group of 19 digits that starts with zeros, or is all zeros).
+  if (*rc::gen::arbitrary<bool>()) c *= boost::multiprecision::pow(stakecalc::big_int(10), *rc::gen::inRange(1, 25));
+  const bool negative = *rc::gen::arbitrary<bool>();
+  const int scale = *rc::gen::inRange(0, 45);
+  const decimal d = decimal::from_parts(negative ? stakecalc::big_int(-c) : c, scale);
+  std::string expected = c.str();
+  if (scale > 0) {
+    if (expected.size() <= static_cast<std::size_t>(scale)) expected.insert(0, static_cast<std::size_t>(scale) + 1 - expected.size(), '0');
+    expected.insert(expected.size() - static_cast<std::size_t>(scale), 1, '.');
+  }
+  if (negative) expected.insert(0, 1, '-');
+  RC_ASSERT(d.to_string() == expected);
+  RC_ASSERT(decimal::parse(expected) == d);
+}
+
+TEST(Decimal, BigCoefficientsAtTheEdgesOfThe128BitPath) {
+  // 2^64 (the first big coefficient), 10^19 and 10^38 (a group boundary), 2^127 - 1 and 2^127.
+  for (const char* text : {"18446744073709551616", "10000000000000000000", "100000000000000000000000000000000000000",
+                           "170141183460469231731687303715884105727", "170141183460469231731687303715884105728",
+                           "-0.105102154620550006706340453495", "0.00000000000000000000000000000000000001"}) {
+    EXPECT_EQ(decimal::parse(text).to_string(), std::string(text)) << text;
+  }
+}
