@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <limits>
 #include <numeric>
 #include <tuple>
-#include <limits>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -228,7 +228,7 @@ public:
   // Whether eval(quad) evaluates in wide_float (integral times, amounts of 64-bit coefficients).
   bool wide_ready() const { return integral_ && wide_amounts() != nullptr; }
 
-  // f at x in wide_float (f' and f'' in double), with a bound on f's error, when wide_ready() and
+  // f at x in wide_float (f' in double), with a bound on f's error, when wide_ready() and
   // |x| / D <= 0.36 (wide_expm1's range); nothing otherwise. The base e^(-|x|/D) - 1 of every
   // power is found in wide_float too: x / D as x times 1/D (two roundings, 2 units of 2^-127) and
   // wide_expm1 (E units, wide_expm1_error_units) give expm1(y') for a y' within
@@ -1274,16 +1274,10 @@ decimal xirr(const std::vector<decimal>& amounts, const std::vector<date>& dates
     default: break;
   }
   if (denominator != 0) {
-    // Whole days over a fixed denominator: no exact fraction needs building per flow. Actual days
-    // are a difference of day numbers (check_dated has refused special dates); 30/360 counts
-    // go through the day counter.
+    // Whole days over a fixed denominator: no exact fraction needs building per flow.
     std::vector<std::int64_t> days;
     days.reserve(dates.size());
-    const bool actual = day_count.convention() == day_count_convention::act_365_fixed ||
-                        day_count.convention() == day_count_convention::act_360;
-    const auto first_day = static_cast<std::int64_t>(first.day_number());
-    for (const date& d : dates)
-      days.push_back(actual ? static_cast<std::int64_t>(d.day_number()) - first_day : day_count.day_count(first, d));
+    for (const date& d : dates) days.push_back(day_count.day_count(first, d));
     return detail::discount_rate_root(amounts, std::move(days), denominator, start, digits, "xirr");
   }
   return detail::discount_rate_root(amounts, year_fractions(dates, first, day_count), start, digits, "xirr");

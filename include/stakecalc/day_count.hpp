@@ -48,6 +48,9 @@ public:
   // "ACTUAL/360", "ACT/365 FIXED", "ACT/ACT ISMA", "ACT/ACT EURO", "BOND BASIS", "30/360 BOND BASIS",
   // "EUROBOND BASIS", "30/360 GERMAN". Unknown names are invalid_input listing the valid ones.
   static day_counter parse(std::string_view name, const std::string& where = "day_count") {
+    // A name as written canonically (every default, "ACT/365F") needs no normalizing copy.
+    for (std::size_t i = 0; i < day_count_names.size(); ++i)
+      if (day_count_names[i] == name) return day_counter(static_cast<day_count_convention>(i));
     std::string key;
     for (char ch : name) {
       if (std::isspace(static_cast<unsigned char>(ch))) {

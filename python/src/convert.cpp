@@ -340,15 +340,10 @@ date to_date(py::handle value, const std::string& field) {
 bool read_exact_date(PyObject* v, date& out) {
   if (!PyDateTimeAPI) PyDateTime_IMPORT;
   if (!PyDate_CheckExact(v)) return false;
-  const int y = PyDateTime_GET_YEAR(v), m = PyDateTime_GET_MONTH(v), d = PyDateTime_GET_DAY(v);
+  const int y = PyDateTime_GET_YEAR(v);
   if (y < 1400) return false;
-  // The day number boost's gregorian_calendar::day_number computes from a valid date (the
-  // Julian day number), without its checks of the year, month and day: a datetime.date is a
-  // valid date of the years 1..9999.
-  const int a = (14 - m) / 12, shifted_year = y + 4800 - a, shifted_month = m + 12 * a - 3;
-  const long day_number = d + (153 * shifted_month + 2) / 5 + 365L * shifted_year + shifted_year / 4 -
-                          shifted_year / 100 + shifted_year / 400 - 32045;
-  out = date(static_cast<date::date_int_type>(day_number));
+  out = date(static_cast<unsigned short>(y), static_cast<unsigned short>(PyDateTime_GET_MONTH(v)),
+             static_cast<unsigned short>(PyDateTime_GET_DAY(v)));
   return true;
 }
 
@@ -405,13 +400,6 @@ calendar to_calendar(py::handle value, const std::string& field) {
 }
 
 day_counter to_day_counter(py::handle value, const std::string& field) {
-  // A name exactly as written canonically ("ACT/365F", every default) is found by comparing the
-  // Python str itself; anything else is normalized and looked up by day_counter::parse.
-  if (PyUnicode_CheckExact(value.ptr())) {
-    for (std::size_t i = 0; i < day_count_names.size(); ++i)
-      if (PyUnicode_CompareWithASCIIString(value.ptr(), day_count_names[i].data()) == 0)  // literals: NUL-terminated
-        return day_counter(static_cast<day_count_convention>(i));
-  }
   return day_counter::parse(to_string(value, field), field);
 }
 

@@ -65,9 +65,8 @@ py::object from_big_int(const big_int& value);
 
 date to_date(py::handle value, const std::string& field);
 date to_date_at(py::handle value, const std::string& list, std::size_t index);
-// A value that is exactly a datetime.date from year 1400 (what to_date_at reads directly), without
-// boost's range checks (Python's date is valid already); false for anything else. Runs no Python
-// code.
+// A value that is exactly a datetime.date from year 1400 (what to_date_at reads directly); false
+// for anything else. Runs no Python code.
 bool read_exact_date(PyObject* v, date& out);
 std::optional<date> to_optional_date(py::handle value, const std::string& field);
 py::object from_date(const date& value);

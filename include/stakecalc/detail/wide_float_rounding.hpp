@@ -44,9 +44,9 @@ inline std::optional<decimal> wide_rounded_to_digits(const wide_float& r, double
   const wide_float size = r.negative() ? -r : r;
   const double approx = size.to_double();
   int k = digits - 1 - static_cast<int>(std::floor(std::log10(approx)));
-  uint128 low = 1;  // 10^(digits - 1), and high = 10^digits (below 2^127: digits <= 38)
-  for (int i = 1; i < digits; ++i) low *= 10;
-  const uint128 high = low * 10;
+  // 10^(digits - 1) and 10^digits (below 2^127: digits <= 38).
+  const uint128 low = powers_of_ten<uint128, 39>()[static_cast<std::size_t>(digits - 1)],
+                high = powers_of_ten<uint128, 39>()[static_cast<std::size_t>(digits)];
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (k < 0 || k > 54) return std::nullopt;
     const wide_float y = size * wide_pow10(k);
