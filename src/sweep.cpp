@@ -10,7 +10,9 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 namespace stakecalc {
@@ -291,28 +293,32 @@ scenario_inputs resolve_inputs(const sweep_spec& spec, const sweep_scenario& s) 
   return in;
 }
 
-std::vector<exit_path> paths_for(const sweep_spec& spec, const scenario_inputs& in) {
-  const currency ccy = spec.deal.repurchase.investment.currency();
+repurchase_plan plan_for(const sweep_spec& spec, const scenario_inputs& in) {
   repurchase_plan plan;
   for (const repurchase_tranche& t : spec.plan.tranches)
     if (t.on <= in.exit_on) plan.tranches.push_back(t);
   if (in.proportion && in.proportion->signum() > 0)
     plan.tranches.push_back(repurchase_tranche::of_proportion(in.exit_on, spec.buyer, *in.proportion));
+  return plan;
+}
+
+exit_path path_for(const sweep_spec& spec, const scenario_inputs& in, sweep_path p) {
+  const currency ccy = spec.deal.repurchase.investment.currency();
+  switch (p) {
+    case sweep_path::repurchase: return exit_by_repurchase{plan_for(spec, in)};
+    case sweep_path::conversion: return exit_by_conversion{in.exit_on, plan_for(spec, in)};
+    case sweep_path::sale: return exit_by_sale{in.exit_on, money(*in.valuation, ccy)};
+    case sweep_path::write_off: break;
+  }
+  std::optional<money> recovered;
+  if (spec.write_off_recovery) recovered = money(*spec.write_off_recovery, ccy);
+  return exit_by_write_off{in.exit_on, std::move(recovered)};
+}
+
+std::vector<exit_path> paths_for(const sweep_spec& spec, const scenario_inputs& in) {
   std::vector<exit_path> out;
   out.reserve(spec.paths.size());
-  for (sweep_path p : spec.paths) {
-    switch (p) {
-      case sweep_path::repurchase: out.emplace_back(exit_by_repurchase{plan}); break;
-      case sweep_path::conversion: out.emplace_back(exit_by_conversion{in.exit_on, plan}); break;
-      case sweep_path::sale: out.emplace_back(exit_by_sale{in.exit_on, money(*in.valuation, ccy)}); break;
-      case sweep_path::write_off: {
-        std::optional<money> recovered;
-        if (spec.write_off_recovery) recovered = money(*spec.write_off_recovery, ccy);
-        out.emplace_back(exit_by_write_off{in.exit_on, std::move(recovered)});
-        break;
-      }
-    }
-  }
+  for (sweep_path p : spec.paths) out.push_back(path_for(spec, in, p));
   return out;
 }
 
@@ -376,19 +382,11 @@ sweep_row row_of(const sweep_spec& spec, const exit_deal& deal, const std::vecto
 }
 
 // A worker's view of the spec: the deal with the rate applied is rebuilt only when the rate
-// changes (in a grid the rate axis changes every n_proportion scenarios), never shared.
+// changes (the evaluations come in an order where it rarely does), never shared.
 class worker_deals {
 public:
   explicit worker_deals(const sweep_spec& spec) : spec_(spec) {}
 
-  sweep_row evaluate(const sweep_scenario& s, std::size_t index) {
-    scenario_inputs in = resolve_inputs(spec_, s);
-    const exit_deal& deal = deal_for(in.rate);
-    const std::vector<exit_path> paths = paths_for(spec_, in);
-    return row_of(spec_, deal, paths, std::move(in), index);
-  }
-
-private:
   const exit_deal& deal_for(const std::optional<decimal>& r) {
     if (!r) return spec_.deal;
     // The same value written differently (0.05, 0.050) gives the same numbers; keep the scale
@@ -400,6 +398,7 @@ private:
     return *rated_;
   }
 
+private:
   const sweep_spec& spec_;
   std::optional<decimal> key_;
   std::optional<exit_deal> rated_;
@@ -509,12 +508,211 @@ sweep_row evaluate_scenario(const sweep_spec& spec, const sweep_scenario& scenar
   return row_of(spec, c.deal, c.paths, std::move(c.inputs), index);
 }
 
-// ---- the pool -----------------------------------------------------------------------------------------
+// ---- what each path reads ----------------------------------------------------------------------------
+
+sweep_path_inputs inputs_read_by(sweep_path path, sweep_rate rate_applies_to) {
+  sweep_path_inputs r;
+  r.valuation = path == sweep_path::sale;
+  r.proportion = path == sweep_path::repurchase || path == sweep_path::conversion;
+  // A loan rate changes only the conversion terms, which no other path reads; a price rate
+  // changes the windows, which evaluate_exit_path validates for every path (a rate the terms
+  // refuse fails every path alike), and the market rate is in every grant-equivalent.
+  r.rate = rate_applies_to != sweep_rate::loan || path == sweep_path::conversion;
+  return r;
+}
+
+// ---- the table ------------------------------------------------------------------------------------------
 
 namespace {
 
-// Enough chunks per thread to even out slow and fast scenarios, few enough to keep a chunk's
-// scenarios together (the rate cache works along the grid's rows).
+// A grid scenario's position on each axis (0 on an empty axis), and the axes' lengths (1 for an
+// empty one), so that rows can be walked in order without a division per row.
+struct grid_position {
+  std::size_t exit = 0, valuation = 0, rate = 0, proportion = 0;
+};
+
+struct grid_shape {
+  std::size_t exit, valuation, rate, proportion;
+
+  explicit grid_shape(const scenario_grid& g)
+      : exit(std::max<std::size_t>(1, g.exit_on.size())),
+        valuation(std::max<std::size_t>(1, g.valuation.size())),
+        rate(std::max<std::size_t>(1, g.rate.size())),
+        proportion(std::max<std::size_t>(1, g.proportion.size())) {}
+
+  // Row-major, the proportion fastest (scenario_grid::at).
+  grid_position at(std::size_t index) const {
+    grid_position p;
+    p.proportion = index % proportion;
+    index /= proportion;
+    p.rate = index % rate;
+    index /= rate;
+    p.valuation = index % valuation;
+    p.exit = index / valuation;
+    return p;
+  }
+  void next(grid_position& p) const {
+    if (++p.proportion < proportion) return;
+    p.proportion = 0;
+    if (++p.rate < rate) return;
+    p.rate = 0;
+    if (++p.valuation < valuation) return;
+    p.valuation = 0;
+    ++p.exit;
+  }
+};
+
+}  // namespace
+
+scenario_inputs factored_sweep::inputs(std::size_t row) const {
+  if (row >= size_) throw std::out_of_range("row " + std::to_string(row) + " of a sweep of " + std::to_string(size_));
+  if (!grid_) return list_inputs_[row];
+  const scenario_grid& g = *grid_;
+  const grid_position at = grid_shape(g).at(first_ + row);
+  scenario_inputs in;
+  in.exit_on = grid_exits_[at.exit];
+  in.valuation = g.valuation.empty() ? base_.valuation : g.valuation[at.valuation];
+  in.rate = g.rate.empty() ? base_.rate : g.rate[at.rate];
+  in.proportion = g.proportion.empty() ? base_.proportion : g.proportion[at.proportion];
+  return in;
+}
+
+std::size_t factored_sweep::evaluations() const noexcept {
+  std::size_t n = 0;
+  for (const std::vector<sweep_path_result>& d : distinct_) n += d.size();
+  return n;
+}
+
+sweep_row factored_sweep::row(std::size_t row) const {
+  sweep_row r;
+  r.index = index(row);
+  r.inputs = inputs(row);
+  r.paths.reserve(paths_.size());
+  for (std::size_t p = 0; p < paths_.size(); ++p) r.paths.push_back(result(row, p));
+  return r;
+}
+
+std::vector<sweep_row> factored_sweep::rows() const {
+  std::vector<sweep_row> out;
+  out.reserve(size());
+  for (std::size_t i = 0; i < size(); ++i) out.push_back(row(i));
+  return out;
+}
+
+// ---- factoring: which evaluations the rows need ---------------------------------------------------------
+
+namespace {
+
+constexpr std::uint32_t no_evaluation = std::numeric_limits<std::uint32_t>::max();
+
+// For each path, the evaluation each row takes its numbers from, and the first row that needs
+// each evaluation (the one it is made from).
+struct factoring {
+  std::vector<std::vector<std::uint32_t>> which;   // [path][row]
+  std::vector<std::vector<std::size_t>> made_from;  // [path][evaluation] -> row
+};
+
+// Distinct keys numbered in order of first appearance. Keys are numbers below key_space: a flat
+// table when that is not much more than the rows, a hash table otherwise (a slice of a big grid).
+class first_appearance {
+public:
+  first_appearance(std::size_t key_space, std::size_t rows)
+      : flat_(key_space <= 4 * rows + 1024) {
+    if (flat_) table_.assign(key_space, no_evaluation);
+  }
+  std::uint32_t number(std::size_t key, std::size_t row, std::vector<std::size_t>& made_from) {
+    const auto next = static_cast<std::uint32_t>(made_from.size());
+    if (flat_) {
+      std::uint32_t& slot = table_[key];
+      if (slot == no_evaluation) {
+        slot = next;
+        made_from.push_back(row);
+      }
+      return slot;
+    }
+    const auto [it, added] = sparse_.emplace(key, next);
+    if (added) made_from.push_back(row);
+    return it->second;
+  }
+
+private:
+  bool flat_;
+  std::vector<std::uint32_t> table_;
+  std::unordered_map<std::size_t, std::uint32_t> sparse_;
+};
+
+// A grid: a row's key for a path is its position on the axes the path reads, in mixed radix.
+factoring factor_grid(const sweep_spec& spec, const scenario_grid& g, std::size_t first, std::size_t count) {
+  const grid_shape shape(g);
+  factoring f;
+  for (sweep_path path : spec.paths) {
+    const sweep_path_inputs reads = inputs_read_by(path, spec.rate_applies_to);
+    const std::size_t v_len = reads.valuation ? shape.valuation : 1, r_len = reads.rate ? shape.rate : 1,
+                      p_len = reads.proportion ? shape.proportion : 1;
+    first_appearance keys(shape.exit * v_len * r_len * p_len, count);
+    std::vector<std::uint32_t>& which = f.which.emplace_back(count);
+    std::vector<std::size_t>& made_from = f.made_from.emplace_back();
+    grid_position at = shape.at(first);
+    for (std::size_t row = 0; row < count; ++row, shape.next(at)) {
+      const std::size_t key = ((at.exit * v_len + (reads.valuation ? at.valuation : 0)) * r_len +
+                               (reads.rate ? at.rate : 0)) * p_len +
+                              (reads.proportion ? at.proportion : 0);
+      which[row] = keys.number(key, row, made_from);
+    }
+  }
+  return f;
+}
+
+// A list: a row's key for a path is the values it reads (a decimal's scale included, as the
+// single evaluation keeps it).
+struct read_values {
+  date exit_on;
+  std::optional<decimal> valuation, rate;
+  std::optional<ratio> proportion;
+
+  bool operator==(const read_values& o) const {
+    const auto same = [](const std::optional<decimal>& a, const std::optional<decimal>& b) {
+      return a.has_value() == b.has_value() && (!a || (*a == *b && a->scale() == b->scale()));
+    };
+    return exit_on == o.exit_on && same(valuation, o.valuation) && same(rate, o.rate) && proportion == o.proportion;
+  }
+};
+
+struct read_values_hash {
+  std::size_t operator()(const read_values& v) const {
+    std::size_t h = std::hash<long>()(static_cast<long>(v.exit_on.day_number()));
+    const auto mix = [&h](std::size_t x) { h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+    if (v.valuation) mix(v.valuation->hash());
+    if (v.rate) mix(v.rate->hash());
+    if (v.proportion)
+      mix(v.proportion->is_small() ? std::hash<std::int64_t>()(v.proportion->small_numerator()) * 31 +
+                                         std::hash<std::int64_t>()(v.proportion->small_denominator())
+                                   : std::hash<std::string>()(v.proportion->to_string()));
+    return h;
+  }
+};
+
+factoring factor_list(const sweep_spec& spec, const std::vector<scenario_inputs>& inputs) {
+  factoring f;
+  for (sweep_path path : spec.paths) {
+    const sweep_path_inputs reads = inputs_read_by(path, spec.rate_applies_to);
+    std::unordered_map<read_values, std::uint32_t, read_values_hash> keys;
+    std::vector<std::uint32_t>& which = f.which.emplace_back(inputs.size());
+    std::vector<std::size_t>& made_from = f.made_from.emplace_back();
+    for (std::size_t row = 0; row < inputs.size(); ++row) {
+      const scenario_inputs& in = inputs[row];
+      read_values key{in.exit_on, reads.valuation ? in.valuation : std::nullopt, reads.rate ? in.rate : std::nullopt,
+                      reads.proportion ? in.proportion : std::nullopt};
+      const auto [it, added] = keys.emplace(std::move(key), static_cast<std::uint32_t>(made_from.size()));
+      if (added) made_from.push_back(row);
+      which[row] = it->second;
+    }
+  }
+  return f;
+}
+
+// Enough chunks per thread to even out slow and fast evaluations, few enough to keep a chunk's
+// together (the rated deal is cached along them).
 std::size_t default_chunk(std::size_t count, unsigned threads) {
   const std::size_t per = count / (static_cast<std::size_t>(threads) * 8);
   return std::clamp<std::size_t>(per, 1, 256);
@@ -522,28 +720,67 @@ std::size_t default_chunk(std::size_t count, unsigned threads) {
 
 }  // namespace
 
-std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& scenarios, std::size_t first,
-                                 std::size_t count, const sweep_options& options) {
+// ---- the pool -----------------------------------------------------------------------------------------
+
+factored_sweep run_factored_sweep(const sweep_spec& spec, const scenario_set& scenarios, std::size_t first, std::size_t count,
+                            const sweep_options& options) {
   validate_sweep(spec, scenarios);
   const std::size_t total = scenarios.size();
   if (first > total || count > total - first)
     throw invalid_input("scenarios " + std::to_string(first) + " to " + std::to_string(first + count) +
                             " (exclusive) are beyond the " + std::to_string(total) + " of the set",
                         "first");
-  std::vector<sweep_row> rows(count);
+  if (count >= no_evaluation)
+    throw invalid_input("a sweep of " + std::to_string(count) + " scenarios at once; run it in slices of fewer than " +
+                            std::to_string(no_evaluation),
+                        "count");
+  factored_sweep table;
+  table.first_ = first;
+  table.size_ = count;
+  table.paths_ = spec.paths;
   if (count == 0) {
+    table.distinct_.resize(spec.paths.size());
+    table.which_.resize(spec.paths.size());
     if (options.progress) options.progress(0, 0);
-    return rows;
+    return table;
   }
 
+  // Which evaluations the rows need. A list's inputs are resolved here (its keys are values); a
+  // grid's are worked out from its axes when asked.
+  factoring f;
+  if (const scenario_grid* grid = scenarios.grid()) {
+    f = factor_grid(spec, *grid, first, count);
+    table.grid_ = *grid;
+    const date t0 = spec.deal.repurchase.investment.on;
+    if (grid->exit_on.empty()) table.grid_exits_.push_back(spec.base.exit_on->resolve(t0));
+    for (const term_date& e : grid->exit_on) table.grid_exits_.push_back(e.resolve(t0));
+    table.base_.valuation = spec.base.valuation;
+    table.base_.rate = spec.base.rate;
+    table.base_.proportion = spec.base.proportion;
+  } else {
+    table.list_inputs_.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) table.list_inputs_.push_back(resolve_inputs(spec, scenarios.at(first + i)));
+    f = factor_list(spec, table.list_inputs_);
+  }
+  table.which_ = std::move(f.which);
+  // The work, numbered: path 0's evaluations, path 1's, ...
+  std::vector<std::size_t> starts{0};
+  for (const std::vector<std::size_t>& m : f.made_from) {
+    table.distinct_.emplace_back(m.size());
+    starts.push_back(starts.back() + m.size());
+  }
+  const std::size_t items = starts.back();
+
   unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t chunk = options.chunk != 0 ? options.chunk : default_chunk(count, threads);
-  const std::size_t chunks = count / chunk + (count % chunk != 0 ? 1 : 0);
+  const std::size_t chunk = options.chunk != 0 ? options.chunk : default_chunk(items, threads);
+  const std::size_t chunks = items / chunk + (items % chunk != 0 ? 1 : 0);
   if (threads > chunks) threads = static_cast<unsigned>(chunks);
   const auto poll = std::max(options.poll_interval, std::chrono::milliseconds(1));
 
-  std::atomic<std::size_t> done{0};
-  std::atomic<bool> stop{false};
+  // Each on a cache line of its own: the workers read `stop` before every evaluation, and a
+  // counter written next to it would send that line back and forth between the cores.
+  alignas(64) std::atomic<std::size_t> done{0};
+  alignas(64) std::atomic<bool> stop{false};
   std::mutex mutex;
   std::condition_variable finished_cv;
   unsigned finished = 0;
@@ -551,15 +788,21 @@ std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& sce
   std::size_t failure_at = std::numeric_limits<std::size_t>::max();
 
   const auto cancelled = [&] { return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed); };
+  // The progress callback counts scenarios: the share of the work done.
+  const auto in_scenarios = [&](std::size_t work_done) {
+    return work_done >= items ? count
+                              : static_cast<std::size_t>(static_cast<long double>(count) * work_done / items);
+  };
 
-  // Worker t evaluates chunks t, t + T, t + 2T, ... into their own slots.
+  // Worker t does chunks t, t + T, t + 2T, ... into their own slots.
   const auto run_chunks = [&](unsigned t) {
     worker_deals deals(spec);
     // Every grant-equivalent discounts at the market rate to the same few exit dates: the worker
     // keeps those discount factors instead of recomputing them (the same values; cash_flow.hpp).
     detail::discount_memo_scope discounts;
+    std::size_t p = 0;  // the path of the last evaluation: the next one is most likely the same
     for (std::size_t c = t; c < chunks; c += threads) {
-      const std::size_t begin = c * chunk, end = std::min(count, begin + chunk);
+      const std::size_t begin = c * chunk, end = std::min(items, begin + chunk);
       for (std::size_t i = begin; i < end; ++i) {
         if (stop.load(std::memory_order_relaxed)) return;
         if (cancelled()) {
@@ -567,9 +810,14 @@ std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& sce
           return;
         }
         try {
-          rows[i] = deals.evaluate(scenarios.at(first + i), first + i);
+          while (i >= starts[p + 1]) ++p;
+          while (i < starts[p]) --p;
+          const std::size_t k = i - starts[p];
+          const scenario_inputs in = resolve_inputs(spec, scenarios.at(first + f.made_from[p][k]));
+          const sweep_path kind = spec.paths[p];
+          table.distinct_[p][k] = evaluate_path(deals.deal_for(in.rate), kind, path_for(spec, in, kind));
         } catch (...) {
-          // Not a scenario's outcome (those are in the row): stop everyone, report the earliest.
+          // Not a scenario's outcome (those are in the results): stop everyone, report the earliest.
           std::lock_guard<std::mutex> lock(mutex);
           if (i < failure_at) {
             failure_at = i;
@@ -578,8 +826,8 @@ std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& sce
           stop.store(true, std::memory_order_relaxed);
           return;
         }
-        done.fetch_add(1, std::memory_order_relaxed);
       }
+      done.fetch_add(end - begin, std::memory_order_relaxed);  // once a chunk: the counter's line is shared
     }
   };
   const auto worker = [&](unsigned t) {
@@ -614,7 +862,7 @@ std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& sce
       if (finished == pool.size()) break;
       if (options.progress) {
         lock.unlock();
-        options.progress(done.load(std::memory_order_relaxed), count);
+        options.progress(in_scenarios(done.load(std::memory_order_relaxed)), count);
         lock.lock();
       }
     }
@@ -623,12 +871,17 @@ std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& sce
 
   if (failure) std::rethrow_exception(failure);
   const std::size_t completed = done.load(std::memory_order_relaxed);
-  if (completed < count)
-    throw sweep_cancelled("cancelled after " + std::to_string(completed) + " of " + std::to_string(count) +
-                              " scenarios",
+  if (completed < items)
+    throw sweep_cancelled("cancelled after " + std::to_string(in_scenarios(completed)) + " of " +
+                              std::to_string(count) + " scenarios' work",
                           "cancel");
   if (options.progress) options.progress(count, count);
-  return rows;
+  return table;
+}
+
+std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& scenarios, std::size_t first,
+                                 std::size_t count, const sweep_options& options) {
+  return run_factored_sweep(spec, scenarios, first, count, options).rows();
 }
 
 std::vector<sweep_row> run_sweep(const sweep_spec& spec, const scenario_set& scenarios, const sweep_options& options) {

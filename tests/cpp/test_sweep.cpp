@@ -256,6 +256,92 @@ TEST(Sweep, EveryRowEqualsTheSingleEvaluation) {
   EXPECT_EQ(*price.rate.fixed, dec("0.05"));
 }
 
+// The factoring (sweep.hpp): each path is evaluated once per combination of the inputs it reads.
+// The counts are the_grid's (3 exits x 2 valuations x 2 rates x 2 proportions) worked out by hand:
+// a price or market rate reaches every path, a loan rate only the conversion; repurchase and
+// conversion read the proportion, the sale the valuation, the write-off neither.
+TEST(Sweep, EachPathIsEvaluatedOncePerCombinationOfWhatItReads) {
+  sweep_spec spec = the_spec();
+  struct expected {
+    sweep_rate target;
+    std::size_t repurchase, conversion, sale, write_off;
+  };
+  for (const expected& e : {expected{sweep_rate::price, 12, 12, 12, 6}, expected{sweep_rate::market, 12, 12, 12, 6},
+                            expected{sweep_rate::loan, 6, 12, 6, 3}}) {
+    spec.rate_applies_to = e.target;
+    const factored_sweep table = run_factored_sweep(spec, the_grid(), 0, 24, on_threads(2, 5));
+    ASSERT_EQ(table.size(), 24u);
+    EXPECT_EQ(table.distinct(0).size(), e.repurchase) << to_string(e.target);
+    EXPECT_EQ(table.distinct(1).size(), e.conversion) << to_string(e.target);
+    EXPECT_EQ(table.distinct(2).size(), e.sale) << to_string(e.target);
+    EXPECT_EQ(table.distinct(3).size(), e.write_off) << to_string(e.target);
+    EXPECT_EQ(table.evaluations(), e.repurchase + e.conversion + e.sale + e.write_off);
+  }
+}
+
+// Whatever the rate replaces, every row of a grid is still its scenario's single evaluation: a
+// factoring that ignored an input a path reads (the market rate in a sale's grant-equivalent, the
+// loan rate in a conversion, the proportion in a repurchase) would hand some row another
+// scenario's numbers.
+TEST(Sweep, FactoredRowsAreTheSingleEvaluationForEveryRateTarget) {
+  sweep_spec spec = the_spec();
+  const scenario_grid grid = the_grid();
+  for (sweep_rate target : {sweep_rate::price, sweep_rate::market, sweep_rate::loan}) {
+    spec.rate_applies_to = target;
+    const std::vector<sweep_row> rows = run_sweep(spec, grid, on_threads(2, 3));
+    ASSERT_EQ(rows.size(), 24u);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      EXPECT_EQ(difference_from_single_evaluation(spec, grid.at(i), rows[i]), "")
+          << "row " << i << ", rate applied to the " << to_string(target);
+  }
+}
+
+// A list is factored by value: repeated scenarios are evaluated once, and the same rate written
+// at another scale (0.05, 0.050) is kept apart, as the single evaluation keeps it.
+TEST(Sweep, AListIsFactoredByValue) {
+  sweep_spec spec = the_spec();
+  spec.rate_applies_to = sweep_rate::market;
+  const scenario_grid grid = the_grid();
+  std::vector<sweep_scenario> list;
+  for (std::size_t i : {0u, 5u, 0u, 11u, 5u, 23u, 0u}) list.push_back(grid.at(i));
+  sweep_scenario rescaled = grid.at(5);
+  rescaled.rate = dec("0.050");
+  list.push_back(rescaled);
+  const factored_sweep table = run_factored_sweep(spec, list, 0, list.size(), on_threads(2, 1));
+  ASSERT_EQ(table.size(), list.size());
+  // Scenarios 0, 5, 11, 23 and 5 at the other scale are (exit, valuation, rate, proportion) =
+  // (1Y, 15M, 0.02, 1/2), (1Y, 20M, 0.02, 1), (2Y, 15M, 0.05, 1), (3Y, 20M, 0.05, 1) and
+  // (1Y, 20M, 0.050, 1): five distinct repurchases, conversions and sales; the write-off reads
+  // only (exit, rate), where 0 and 5 agree: four.
+  const std::size_t distinct[] = {5, 5, 5, 4};
+  for (std::size_t p = 0; p < 4; ++p) EXPECT_EQ(table.distinct(p).size(), distinct[p]) << "path " << p;
+  EXPECT_EQ(table.which(1, 3), table.which(0, 3));
+  EXPECT_EQ(table.which(2, 0), table.which(0, 0));
+  EXPECT_EQ(table.which(6, 0), table.which(0, 0));
+  EXPECT_NE(table.which(7, 0), table.which(1, 0));
+  const std::vector<sweep_row> rows = table.rows();
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    EXPECT_EQ(difference_from_single_evaluation(spec, list[i], rows[i]), "") << "row " << i;
+}
+
+// A slice of a grid much larger than the slice numbers its evaluations through a hash table
+// rather than a table as large as the grid; its rows are still the single evaluations.
+TEST(Sweep, ASliceOfABigGridIsTheSingleEvaluations) {
+  const sweep_spec spec = the_spec();
+  scenario_grid grid = the_grid();
+  grid.proportion.clear();
+  for (int k = 1; k <= 1000; ++k) grid.proportion.push_back(ratio(k, 1000));
+  const std::size_t first = 5995, count = 10;  // the second exit: one valuation's last proportions, the next's first
+  const factored_sweep table = run_factored_sweep(spec, grid, first, count, on_threads(2, 2));
+  ASSERT_EQ(table.size(), count);
+  EXPECT_EQ(table.index(0), first);
+  const std::vector<sweep_row> rows = table.rows();
+  for (std::size_t i = 0; i < count; ++i) {
+    EXPECT_EQ(rows[i].index, first + i);
+    EXPECT_EQ(difference_from_single_evaluation(spec, grid.at(first + i), rows[i]), "") << "row " << first + i;
+  }
+}
+
 TEST(Sweep, SlicesConcatenateIntoTheWholeSweep) {
   const sweep_spec spec = the_spec();
   const scenario_set grid = the_grid();
