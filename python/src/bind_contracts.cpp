@@ -15,6 +15,7 @@
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <optional>
 #include <string>
@@ -86,8 +87,7 @@ struct list_value {
 };
 
 struct sweep_result {
-  std::vector<sweep_row> rows;
-  std::vector<sweep_path> paths;
+  factored_sweep table;
   std::size_t offset = 0;
 };
 
@@ -1009,18 +1009,27 @@ const char* const path_columns[] = {"fund_irr",     "fund_multiple",   "cash_rec
                                     "error"};
 constexpr std::size_t path_column_count = sizeof(path_columns) / sizeof(path_columns[0]);
 
-// A sweep's rows as columns of Python objects. Values repeat down a column (a grid's inputs, a
-// sale's proceeds for every rate and proportion): a cell equal to the one above reuses its object,
-// and so does one equal to any earlier cell of its column (a repurchase's price repeats for every
-// valuation, further apart), through a memo by exact value (64-bit parts; others are made anew).
-// The objects are immutable (Decimal, Fraction), so sharing them is invisible but for `is`.
+// A sweep's rows as columns of Python objects. Values repeat down a column, and repeated values
+// share one object: a path's cells are made once per distinct result of the path
+// (factored_sweep), so every row with that result refers to them (a repurchase's price, the same
+// for every valuation); an input cell equal to the one above reuses its object, and so does one
+// equal to any earlier cell of its column (a grid's proportions come round again every few rows),
+// through a memo by exact value (64-bit parts; others are made anew). The objects are immutable
+// (Decimal, Fraction, date), so sharing them is invisible but for `is`.
 class row_columns {
 public:
-  row_columns(const std::vector<sweep_path>& paths, std::size_t offset) : offset_(offset) {
+  // Columns of `rows` cells, each filled by add() in row order.
+  row_columns(const std::vector<sweep_path>& paths, std::size_t offset, std::size_t rows) : offset_(offset) {
     for (const char* c : {"scenario", "exit_on", "valuation", "rate", "proportion"}) names_.emplace_back(c);
     for (sweep_path p : paths)
       for (const char* c : path_columns) names_.push_back(to_string(p) + "_" + c);
-    columns_.resize(names_.size());
+    columns_.reserve(names_.size());
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+      PyObject* list = PyList_New(static_cast<Py_ssize_t>(rows));
+      if (list == nullptr) throw py::error_already_set();
+      columns_.push_back(py::reinterpret_steal<py::list>(list));
+    }
+    rows_ = rows;
     last_decimal_.resize(names_.size());
     last_ratio_.resize(names_.size());
     last_object_.resize(names_.size());
@@ -1028,35 +1037,33 @@ public:
   }
 
   void add(const sweep_row& row) {
-    std::size_t k = 0;
-    columns_[k++].append(py::int_(row.index + offset_));
-    if (!last_exit_ || *last_exit_ != row.inputs.exit_on) {
-      last_exit_ = row.inputs.exit_on;
-      exit_obj_ = from_date(row.inputs.exit_on);
-    }
-    columns_[k++].append(exit_obj_);
-    decimal_cell(k++, row.inputs.valuation);
-    decimal_cell(k++, row.inputs.rate);
-    ratio_cell(k++, row.inputs.proportion);
+    std::size_t k = add_inputs(row.index, row.inputs);
     for (const sweep_path_result& r : row.paths) {
-      if (r.failure) {
-        for (std::size_t c = 0; c + 1 < path_column_count; ++c) columns_[k++].append(py::none());
-        columns_[k++].append(py::str(to_string(r.failure->kind) + ": " + r.failure->message));
-        continue;
-      }
-      decimal_cell(k++, r.fund_irr);
-      ratio_cell(k++, r.fund_multiple);
-      decimal_cell(k++, r.cash_recovered.amount());
-      decimal_cell(k++, r.grant_equivalent.amount());
-      ratio_cell(k++, r.grant_equivalent_share);
-      decimal_cell(k++, r.team_cost.amount());
-      decimal_cell(k++, r.fund_units_left);
-      ratio_cell(k++, r.team_ownership);
-      columns_[k++].append(py::none());
+      const path_objects cells = objects_of(k, r);
+      for (const py::object& cell : cells) put(k++, cell);
+    }
+    ++row_;
+  }
+
+  // A factored sweep: each distinct result of a path becomes objects once, and every row that has
+  // it refers to them.
+  void add(const factored_sweep& table) {
+    std::vector<std::vector<path_objects>> made(table.paths().size());
+    for (std::size_t p = 0; p < table.paths().size(); ++p) {
+      const std::size_t k = input_columns + p * path_column_count;
+      made[p].reserve(table.distinct(p).size());
+      for (const sweep_path_result& r : table.distinct(p)) made[p].push_back(objects_of(k, r));
+    }
+    for (std::size_t row = 0; row < table.size(); ++row) {
+      std::size_t k = add_inputs(table.index(row), table.inputs(row));
+      for (std::size_t p = 0; p < made.size(); ++p)
+        for (const py::object& cell : made[p][table.which(row, p)]) put(k++, cell);
+      ++row_;
     }
   }
 
   py::dict dict() const {
+    if (row_ != rows_) throw std::logic_error("row_columns: rows left unfilled");  // never hand out empty slots
     py::dict d;
     for (std::size_t i = 0; i < names_.size(); ++i) d[py::str(names_[i])] = columns_[i];
     return d;
@@ -1070,38 +1077,80 @@ public:
   }
 
 private:
-  void decimal_cell(std::size_t k, const std::optional<decimal>& v) {
-    if (!v) {
-      columns_[k].append(py::none());
-      return;
+  using path_objects = std::array<py::object, path_column_count>;
+  static constexpr std::size_t input_columns = 5;  // scenario, exit_on, valuation, rate, proportion
+
+  // The scenario's number and inputs; returns the first path column.
+  std::size_t add_inputs(std::size_t index, const scenario_inputs& in) {
+    std::size_t k = 0;
+    put(k++, py::int_(index + offset_));
+    if (!last_exit_ || *last_exit_ != in.exit_on) {
+      last_exit_ = in.exit_on;
+      exit_obj_ = from_date(in.exit_on);
     }
+    put(k++, exit_obj_);
+    put(k, decimal_object(k, in.valuation));
+    ++k;
+    put(k, decimal_object(k, in.rate));
+    ++k;
+    put(k, ratio_object(k, in.proportion));
+    ++k;
+    return k;
+  }
+
+  // The current row's cell of column k (each list was made with its final length: no appends).
+  void put(std::size_t k, const py::object& cell) {
+    if (row_ >= rows_) throw std::logic_error("row_columns: more rows than it was made for");
+    PyList_SET_ITEM(columns_[k].ptr(), static_cast<Py_ssize_t>(row_), cell.inc_ref().ptr());
+  }
+
+  // A path's cells, for its columns from k on.
+  path_objects objects_of(std::size_t k, const sweep_path_result& r) {
+    path_objects out;
+    if (r.failure) {
+      for (std::size_t c = 0; c + 1 < path_column_count; ++c) out[c] = py::none();
+      out[path_column_count - 1] = py::str(to_string(r.failure->kind) + ": " + r.failure->message);
+      return out;
+    }
+    out[0] = decimal_object(k, r.fund_irr);
+    out[1] = ratio_object(k + 1, r.fund_multiple);
+    out[2] = decimal_object(k + 2, r.cash_recovered.amount());
+    out[3] = decimal_object(k + 3, r.grant_equivalent.amount());
+    out[4] = ratio_object(k + 4, r.grant_equivalent_share);
+    out[5] = decimal_object(k + 5, r.team_cost.amount());
+    out[6] = decimal_object(k + 6, r.fund_units_left);
+    out[7] = ratio_object(k + 7, r.team_ownership);
+    out[8] = py::none();
+    return out;
+  }
+
+  py::object decimal_object(std::size_t k, const std::optional<decimal>& v) {
+    if (!v) return py::none();
     std::optional<decimal>& last = last_decimal_[k];
     if (!last || *last != *v || last->scale() != v->scale()) {
       last = v;
-      last_object_[k] = v->is_small() ? remembered(k, {v->small_coefficient(), v->scale()}, [&] { return dec_(*v); })
-                                      : dec_(*v);
+      last_object_[k] = k < input_columns && v->is_small()
+                            ? remembered(k, {v->small_coefficient(), v->scale()}, [&] { return dec_(*v); })
+                            : dec_(*v);
     }
-    columns_[k].append(last_object_[k]);
+    return last_object_[k];
   }
-  void ratio_cell(std::size_t k, const std::optional<ratio>& v) {
-    if (!v) {
-      columns_[k].append(py::none());
-      return;
-    }
+  py::object ratio_object(std::size_t k, const std::optional<ratio>& v) {
+    if (!v) return py::none();
     std::optional<ratio>& last = last_ratio_[k];
     if (!last || *last != *v) {
       last = v;
-      last_object_[k] = v->is_small() ? remembered(k, {v->small_numerator(), v->small_denominator()},
-                                                   [&] { return from_ratio(*v); })
-                                      : from_ratio(*v);
+      last_object_[k] = k < input_columns && v->is_small()
+                            ? remembered(k, {v->small_numerator(), v->small_denominator()}, [&] { return from_ratio(*v); })
+                            : from_ratio(*v);
     }
-    columns_[k].append(last_object_[k]);
+    return last_object_[k];
   }
 
-  // A column's cells by exact value: (coefficient, scale) of a decimal, (numerator, denominator)
-  // of a ratio in lowest terms (a column holds one kind). Capped, so that a column of all-distinct
-  // values (IRRs) does not keep a second copy of every row: past the cap, new values are made and
-  // not kept.
+  // An input column's cells by exact value: (coefficient, scale) of a decimal, (numerator,
+  // denominator) of a ratio in lowest terms (a column holds one kind). Capped, so that a column of
+  // all-distinct values does not keep a second copy of every row: past the cap, new values are
+  // made and not kept.
   struct key {
     std::int64_t first, second;
     bool operator==(const key& o) const { return first == o.first && second == o.second; }
@@ -1122,6 +1171,7 @@ private:
   }
 
   std::size_t offset_;
+  std::size_t rows_ = 0, row_ = 0;  // the columns' length, the row being filled
   std::vector<std::string> names_;
   std::vector<py::list> columns_;
   decimal_maker dec_;
@@ -1135,15 +1185,15 @@ private:
 
 }  // namespace
 
-py::dict sweep_columns(const std::vector<sweep_row>& rows, const std::vector<sweep_path>& paths, std::size_t offset) {
-  row_columns columns(paths, offset);
-  for (const sweep_row& row : rows) columns.add(row);
+py::dict sweep_columns(const factored_sweep& table, std::size_t offset) {
+  row_columns columns(table.paths(), offset, table.size());
+  columns.add(table);
   return columns.dict();
 }
 
 namespace {
 
-py::dict result_columns(const sweep_result& r) { return sweep_columns(r.rows, r.paths, r.offset); }
+py::dict result_columns(const sweep_result& r) { return sweep_columns(r.table, r.offset); }
 
 // ---- registration helpers --------------------------------------------------------------------------------
 
@@ -1803,7 +1853,7 @@ void bind_contracts(py::module_& m) {
 
   py::class_<sweep_result>(m, "SweepResult",
                            "The rows of a sweep, still in C++: columns() or to_pandas() converts them.")
-      .def("__len__", [](const sweep_result& r) { return r.rows.size(); })
+      .def("__len__", [](const sweep_result& r) { return r.table.size(); })
       .def("columns", &result_columns,
            "A dict of column name -> list: scenario, exit_on, valuation, rate, proportion, then for each path p: "
            "p_fund_irr, p_fund_multiple, p_cash_recovered, p_grant_equivalent, p_grant_equivalent_share, p_team_cost, "
@@ -1815,13 +1865,14 @@ void bind_contracts(py::module_& m) {
           "row",
           [](const sweep_result& r, py::handle i) {
             const std::size_t k = whole_size(i, "index");
-            if (k >= r.rows.size()) throw py::index_error("row " + std::to_string(k) + " of " + std::to_string(r.rows.size()));
-            row_columns c(r.paths, r.offset);
-            c.add(r.rows[k]);
+            if (k >= r.table.size())
+              throw py::index_error("row " + std::to_string(k) + " of " + std::to_string(r.table.size()));
+            row_columns c(r.table.paths(), r.offset, 1);
+            c.add(r.table.row(k));
             return c.first_row();
           },
           py::arg("index"), "Row `index` as a dict of the columns.")
-      .def("__repr__", [](const sweep_result& r) { return "SweepResult(" + std::to_string(r.rows.size()) + " rows)"; });
+      .def("__repr__", [](const sweep_result& r) { return "SweepResult(" + std::to_string(r.table.size()) + " rows)"; });
 
   py::class_<py_spec> spec(m, "SweepSpec",
                            "A deal and how each scenario becomes exit paths on it: the paths to evaluate, the tranches "
@@ -1852,7 +1903,7 @@ void bind_contracts(py::module_& m) {
               py::gil_scoped_release release;
               row = evaluate_scenario(s.value, sc);
             }
-            row_columns c(s.value.paths, 0);
+            row_columns c(s.value.paths, 0, 1);
             c.add(*row);
             py::dict d = c.first_row();
             if (PyDict_DelItemString(d.ptr(), "scenario") != 0) throw py::error_already_set();
@@ -1884,11 +1935,10 @@ void bind_contracts(py::module_& m) {
               if (!callback.is_none()) callback(done, total);
             };
             sweep_result result;
-            result.paths = s.value.paths;
             result.offset = whole_size(offset, "offset");
             {
               py::gil_scoped_release release;
-              result.rows = run_sweep(s.value, set, first, last - first, options);
+              result.table = run_factored_sweep(s.value, set, first, last - first, options);
             }
             return result;
           },

@@ -331,8 +331,7 @@ py::object progress_reporter(py::handle progress, std::size_t total) {
 
 // The document's sweep: every scenario of its grid or list, on `threads` threads, without the GIL. Ctrl-C
 // (checked on this thread about every 0.1 s) stops the workers and raises KeyboardInterrupt.
-std::pair<std::vector<sweep_row>, std::vector<sweep_path>> sweep_document(const deal_document& d, py::handle threads,
-                                                                          py::handle progress) {
+factored_sweep sweep_document(const deal_document& d, py::handle threads, py::handle progress) {
   sweep_options options;
   if (!threads.is_none())
     options.threads = static_cast<unsigned>(as_thrown([&] { return to_int(threads, "threads", 1, 4096); }));
@@ -349,18 +348,18 @@ std::pair<std::vector<sweep_row>, std::vector<sweep_path>> sweep_document(const 
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();
     if (!reporter.is_none()) reporter(done, total);
   };
-  std::vector<sweep_row> rows;
+  factored_sweep table;
   try {
-    rows = in_document(prefixes, "/sweep", [&] {
+    table = in_document(prefixes, "/sweep", [&] {
       py::gil_scoped_release release;
-      return run_sweep(spec, scenarios, 0, scenarios.size(), options);
+      return run_factored_sweep(spec, scenarios, 0, scenarios.size(), options);
     });
   } catch (...) {
     if (own_bar) reporter.attr("close")();
     throw;
   }
   if (own_bar) reporter.attr("close")();
-  return {std::move(rows), spec.paths};
+  return table;
 }
 
 // ---- reports -----------------------------------------------------------------------------------
@@ -406,7 +405,7 @@ std::string conversion_report(const deal_document& d, result_format f, bool expl
 }
 
 std::string sweep_report(const deal_document& d, result_format f) {
-  const std::vector<sweep_row> rows = sweep_document(d, py::none(), py::none()).first;
+  const std::vector<sweep_row> rows = sweep_document(d, py::none(), py::none()).rows();
   switch (f) {
     case result_format::json: return json_text(sweep_json(rows));
     case result_format::csv: return to_csv(sweep_table(rows, cell_style::exact));
@@ -635,8 +634,7 @@ void bind_documents(py::module_& m) {
       .def(
           "sweep",
           [](const deal_document& d, py::handle threads, py::handle progress) {
-            const auto [rows, paths] = sweep_document(d, threads, progress);
-            return sweep_frame(sweep_columns(rows, paths), "DealDocument.sweep()");
+            return sweep_frame(sweep_columns(sweep_document(d, threads, progress)), "DealDocument.sweep()");
           },
           py::kw_only(), py::arg("threads") = py::none(), py::arg("progress") = false,
           "Every scenario of the sweep section (its grid or its list), as stakecalc.sweep: a DataFrame with the "

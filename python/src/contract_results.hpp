@@ -54,8 +54,8 @@ py::object import_pandas(const char* what);
 py::object pandas_frame(py::handle data, const char* what);
 // A sweep's columns as stakecalc.sweep() returns them: scenario int64, every other column objects.
 py::object sweep_frame(const py::dict& columns, const char* what);
-// Sweep rows as a dict of column name -> list: scenario (row index + offset), exit_on, valuation,
+// A sweep's rows as a dict of column name -> list: scenario (row index + offset), exit_on, valuation,
 // rate, proportion, then per path p the p_fund_irr .. p_error columns.
-py::dict sweep_columns(const std::vector<sweep_row>& rows, const std::vector<sweep_path>& paths, std::size_t offset = 0);
+py::dict sweep_columns(const factored_sweep& table, std::size_t offset = 0);
 
 }  // namespace stakecalc::python
