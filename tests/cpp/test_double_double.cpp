@@ -63,6 +63,17 @@ RC_GTEST_PROP(DoubleDouble, OperationsErrByAFewUnitsOf2ToTheMinus106, ()) {
   if (c != 0) RC_ASSERT(within(exact(a / c), exact(a) / big_float(c), exact(a) / big_float(c), 6));
 }
 
+// The XIRR polish adds each amount as a plain double when every amount's low part is zero
+// (src/cash_flow.cpp, eval_horner): that must give the very same double-double as the full sum,
+// not merely a close one, so that the polish does not depend on which form ran.
+RC_GTEST_PROP(DoubleDouble, AddingADoubleIsTheFullSumWithAZeroLowPart, ()) {
+  const double_double a = random_double_double(100);
+  const double c = *rc::gen::element(random_double(100), std::round(random_double(60)), -a.hi, a.hi * 0.5);
+  const double_double shortcut = a + c, full = a + double_double{c, 0.0};
+  RC_ASSERT(shortcut.hi == full.hi);
+  RC_ASSERT(shortcut.lo == full.lo);
+}
+
 RC_GTEST_PROP(DoubleDouble, Expm1SmallIsWithin2ToTheMinus100, ()) {
   // |y| <= 0.36, including tiny values (where e^y - 1 ~ y must keep y's relative precision).
   double_double y = random_double_double(0);
