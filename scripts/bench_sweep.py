@@ -206,6 +206,7 @@ def main():
     }
     best = {name: float("inf") for name in runs}
     speedups = []  # one thread's time over two threads', in the same turn
+    times = {"one": [], "two": []}
     python_rate = float("inf")
     frame = None
     for k in range(rounds):
@@ -220,6 +221,8 @@ def main():
                     frame = result
                 del result
             speedups.append(turn["one"] / turn["two"])
+            for name in ("one", "two"):
+                times[name].append(turn[name])
         if shares[k]:
             start = time.perf_counter()
             python_sweep(shares[k])
@@ -248,6 +251,8 @@ def main():
           f"over {len(speedups)} turns of one thread's time over two threads' in the same turn)")
     print(f"  best over best                   {t_one / t_two:5.2f}x   (one thread has rare fast runs: this "
           "reads low)")
+    print(f"  median times                     1 thread {statistics.median(times['one']):.3f} s, "
+          f"2 threads {statistics.median(times['two']):.3f} s")
     print(f"DataFrame conversion    {max(0.0, t_sweep - t_two):10.2f} s (sweep() less the engine on 2 threads)")
 
 
