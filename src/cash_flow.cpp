@@ -629,15 +629,27 @@ private:
       return a.is_small() && a.scale() == amounts.front().scale();
     });
     one_scale_ = one_scale && !amounts.empty();
-    // One scale: the coefficients are also the wide amounts (see wide_amounts), found here in the
-    // same pass.
-    if (one_scale) a_w_.reserve(amounts.size());
+    if (one_scale) {
+      // The coefficients are also the wide amounts (see wide_amounts), found in the same pass; a
+      // 64-bit whole number is exact as a double-double, and within the range below. A loop of its
+      // own: the general one below cost twice the instructions.
+      const std::size_t n = amounts.size();
+      a_w_.resize(n);
+      a_d_.resize(n);
+      a_dd_.resize(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t c = amounts[i].small_coefficient();
+        a_w_[i] = wide_float::of_integer(c);
+        a_dd_[i] = to_double_double(c);
+        a_d_[i] = a_dd_[i].hi;
+      }
+      return;
+    }
     for (const decimal& a : amounts) {
       double_double v;
-      if (one_scale) a_w_.push_back(wide_float::of_integer(a.small_coefficient()));
-      if (a.is_small() && (one_scale || a.scale() <= 22)) {
+      if (a.is_small() && a.scale() <= 22) {
         v = to_double_double(a.small_coefficient());
-        if (!one_scale && a.scale() > 0) v = v / pow10_double(a.scale());
+        if (a.scale() > 0) v = v / pow10_double(a.scale());
       } else {
         const quad q = to_quad(a);
         v.hi = static_cast<double>(q);
