@@ -2,6 +2,7 @@
 #include "stakecalc/cash_flow.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -19,8 +20,35 @@
 #include "stakecalc/detail/wide_float.hpp"
 #include "stakecalc/detail/wide_float_rounding.hpp"
 
+// The double-double polish has a copy compiled for fused multiply-add, chosen at run time: on
+// x86-64 with GCC or Clang, unless the whole build already targets FMA (then two_prod uses it).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__FMA__)
+#define STAKECALC_FMA_DISPATCH 1
+#else
+#define STAKECALC_FMA_DISPATCH 0
+#endif
+#define STAKECALC_ALWAYS_INLINE __attribute__((always_inline))
+
 namespace stakecalc {
 namespace detail {
+
+namespace {
+std::atomic<bool> fused_multiply_add_allowed{true};
+}  // namespace
+
+bool fused_multiply_add_in_use() {
+#if STAKECALC_FMA_DISPATCH
+  static const bool available = [] {
+    __builtin_cpu_init();  // needed when the first call comes from a static constructor
+    return __builtin_cpu_supports("fma") != 0;
+  }();
+  return available && fused_multiply_add_allowed.load(std::memory_order_relaxed);
+#else
+  return false;
+#endif
+}
+
+void allow_fused_multiply_add(bool allowed) { fused_multiply_add_allowed.store(allowed, std::memory_order_relaxed); }
 
 void check_digits(int digits, const std::string& where) {
   if (digits < 1 || digits > 33)
@@ -43,6 +71,19 @@ double_double expm1_of(double_double y) {
     return {hi, static_cast<double>(q - static_cast<quad>(hi))};
   }
   return detail::expm1_small(y);
+}
+
+// a * b, through multiply_fused for double-doubles in the FMA copy of eval_horner.
+template <bool Fused, class T>
+STAKECALC_ALWAYS_INLINE inline T product(const T& a, const T& b) {
+  return a * b;
+}
+template <bool Fused>
+STAKECALC_ALWAYS_INLINE inline double_double product(double_double a, double_double b) {
+  if constexpr (Fused)
+    return multiply_fused(a, b);
+  else
+    return a * b;
 }
 
 double leading(double_double v) { return v.hi; }
@@ -262,9 +303,21 @@ public:
     // Found once, here: in set_amounts' loop the test cost seven instructions an amount.
     if (dd_amounts_are_doubles_ < 0)
       dd_amounts_are_doubles_ = std::all_of(a_dd_.begin(), a_dd_.end(), [](const double_double& a) { return a.lo == 0; });
-    return eval_horner(expm1_of((up ? -x : x) / static_cast<double>(denominator_)), up, a_dd_, a_d_, 0x1p-104,
-                       dd_amounts_are_doubles_ == 1);
+    const double_double m = expm1_of((up ? -x : x) / static_cast<double>(denominator_));
+#if STAKECALC_FMA_DISPATCH
+    if (fused_multiply_add_in_use()) return eval_horner_fused(m, up);
+#endif
+    return eval_horner(m, up, a_dd_, a_d_, 0x1p-104, dd_amounts_are_doubles_ == 1);
   }
+
+#if STAKECALC_FMA_DISPATCH
+  // The same, compiled for processors with fused multiply-add (x86-64 has had it since 2013, but
+  // the library is built for every x86-64): its products take two operations instead of
+  // seventeen, about a fifth of this step's time.
+  __attribute__((target("fma"))) power_sum<double_double> eval_horner_fused(double_double m, bool up) const {
+    return eval_horner<double_double, true>(m, up, a_dd_, a_d_, 0x1p-104, dd_amounts_are_doubles_ == 1);
+  }
+#endif
 
   template <class T>
   power_sum<T> eval_powers(T x, const std::vector<T>& amounts) const {
@@ -440,9 +493,14 @@ public:
   // amounts_are_doubles: every amount is a double-double with a zero low part (a whole number of
   // cents below 2^53), so acc + amount is the double-double-plus-double sum: the same result as
   // the full double-double sum with a zero low part, in half the operations.
-  template <class T>
-  power_sum<T> eval_horner(T m, bool up, const std::vector<T>& amounts, const std::vector<double>& amounts_double,
-                           double u, bool amounts_are_doubles = false) const {
+  //
+  // Fused: double-double products through fused multiply-adds (multiply_fused), for the copy that
+  // eval_horner_fused compiles for processors with them; the same results. Always inlined, so that
+  // that copy's body is compiled for FMA.
+  template <class T, bool Fused = false>
+  STAKECALC_ALWAYS_INLINE power_sum<T> eval_horner(T m, bool up, const std::vector<T>& amounts,
+                                                   const std::vector<double>& amounts_double, double u,
+                                                   bool amounts_are_doubles = false) const {
     if (order_.empty()) {  // the flows by time, once (usually given in that order already)
       order_.resize(n_.size());
       std::iota(order_.begin(), order_.end(), std::size_t(0));
@@ -461,7 +519,7 @@ public:
     for (int j = 0; j < squares_known; ++j) {
       const auto jj = static_cast<std::size_t>(j);
       if (j > 0) {
-        m = m * (m + 2.0);
+        m = product<Fused>(m, m + 2.0);
         m_error += 2;
       }
       squares[jj] = m + 1.0;
@@ -488,27 +546,27 @@ public:
     highs_known.assign(high_count, 0);
     highs[0] = T{1.0};
     highs_known[0] = 1;
-    auto low = [&](unsigned q) {
+    auto low = [&](unsigned q) STAKECALC_ALWAYS_INLINE {
       unsigned path[low_bits];
       unsigned count = 0;
       for (unsigned r = q; !((lows_known >> r) & 1); r &= r - 1) path[count++] = r;
       while (count > 0) {
         const unsigned r = path[--count], below = r & (r - 1);
         const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
-        lows[r] = below == 0 ? squares[digit] : lows[below] * squares[digit];
+        lows[r] = below == 0 ? squares[digit] : product<Fused>(lows[below], squares[digit]);
         low_error[r] = below == 0 ? square_error[digit] : low_error[below] + square_error[digit] + 1;
         low_double[r] = leading(lows[r]);
         lows_known |= std::uint64_t(1) << r;
       }
     };
-    auto high = [&](std::size_t h) {
+    auto high = [&](std::size_t h) STAKECALC_ALWAYS_INLINE {
       std::size_t path[64];
       unsigned count = 0;
       for (std::size_t r = h; !highs_known[r]; r &= r - 1) path[count++] = r;
       while (count > 0) {
         const std::size_t r = path[--count], below = r & (r - 1);
         const auto digit = low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
-        highs[r] = below == 0 ? squares[digit] : highs[below] * squares[digit];
+        highs[r] = below == 0 ? squares[digit] : product<Fused>(highs[below], squares[digit]);
         high_error[r] = below == 0 ? square_error[digit] : high_error[below] + square_error[digit] + 1;
         high_double[r] = leading(highs[r]);
         highs_known[r] = 1;
@@ -544,7 +602,7 @@ public:
         if (q != 0) low(q);
         if (h != 0) high(h);
         if (q != 0 && h != 0) {
-          power = lows[q] * highs[h];
+          power = product<Fused>(lows[q], highs[h]);
           power_error = low_error[q] + high_error[h] + 1;
           p = low_double[q] * high_double[h];
         } else if (q != 0) {
@@ -556,7 +614,7 @@ public:
           power_error = high_error[h];
           p = high_double[h];
         }
-        acc = acc * power;
+        acc = product<Fused>(acc, power);
       }
       if constexpr (std::is_same_v<T, double_double>) {
         acc = amounts_are_doubles ? acc + amounts[i].hi : acc + amounts[i];

@@ -119,6 +119,11 @@ decimal discount_rate_root(const std::vector<decimal>& amounts, const std::vecto
 decimal discount_rate_root(const std::vector<decimal>& amounts, std::vector<std::int64_t> numerators,
                            std::int64_t denominator, const decimal& guess, int digits, const std::string& where);
 void check_digits(int digits, const std::string& where);
+// Whether the double-double polish of discount_rate_root runs its copy compiled for fused
+// multiply-add (an x86-64 processor that has it, and not turned off): the same results, sooner.
+bool fused_multiply_add_in_use();
+// Tests turn it off (and on again) to check the other copy; the setting is for the whole process.
+void allow_fused_multiply_add(bool allowed);
 
 // While one of these lives on a thread, discounted_sum on that thread keeps the discount factors
 // e^(-t ln(1 + rate)) it computes, by rate (value and scale) and time, and reuses them. A sweep

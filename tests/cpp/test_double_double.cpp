@@ -74,6 +74,24 @@ RC_GTEST_PROP(DoubleDouble, AddingADoubleIsTheFullSumWithAZeroLowPart, ()) {
   RC_ASSERT(shortcut.lo == full.lo);
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// The product the XIRR polish uses on processors with fused multiply-add, compiled for them as
+// the library's copy is (src/cash_flow.cpp, eval_horner_fused).
+__attribute__((target("fma"))) double_double fused_product(double_double a, double_double b) {
+  return detail::multiply_fused(a, b);
+}
+
+// It must be operator*'s very result, not merely as close: both exact products, then the same
+// operations. (A sum fused by the compiler, as GCC does by default outside ISO mode, breaks it.)
+RC_GTEST_PROP(DoubleDouble, TheFusedProductIsThePlainProduct, ()) {
+  if (!__builtin_cpu_supports("fma")) RC_SUCCEED("this processor has no fused multiply-add");
+  const double_double a = random_double_double(200), b = random_double_double(200);
+  const double_double fused = fused_product(a, b), plain = a * b;
+  RC_ASSERT(fused.hi == plain.hi);
+  RC_ASSERT(fused.lo == plain.lo);
+}
+#endif
+
 RC_GTEST_PROP(DoubleDouble, Expm1SmallIsWithin2ToTheMinus100, ()) {
   // |y| <= 0.36, including tiny values (where e^y - 1 ~ y must keep y's relative precision).
   double_double y = random_double_double(0);
@@ -205,6 +223,36 @@ TEST(XirrPrecision, TheBenchmarkShapeOf100MixedFlows) {
     days.push_back(30 + static_cast<int>(next() % 3621));
   }
   expect_correctly_rounded(amounts, days);
+}
+
+// The polish's two copies (with and without fused multiply-add; see cash_flow.hpp) give the same
+// rates: the suite otherwise runs only the copy this processor chooses.
+TEST(XirrPrecision, TheSameRatesWithAndWithoutFusedMultiplyAdd) {
+  std::uint64_t state = 7;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (int set = 0; set < 300; ++set) {
+    const int count = 2 + static_cast<int>(next() % 120);
+    std::vector<decimal> amounts{decimal::from_parts(-1000000000 - static_cast<std::int64_t>(next() % 1000000), 2)};
+    std::vector<date> dates{date(2010, 1, 1)};
+    for (int i = 1; i < count; ++i) {
+      amounts.push_back(decimal::from_parts(static_cast<std::int64_t>(next() % 4000001) - 500000, 2 + set % 2));
+      dates.push_back(detail::add_days(date(2010, 1, 1), 1 + static_cast<int>(next() % 5000)));
+    }
+    decimal with, without;
+    try {
+      detail::allow_fused_multiply_add(true);
+      with = xirr(amounts, dates);
+    } catch (const no_solution&) {
+      continue;
+    }
+    detail::allow_fused_multiply_add(false);
+    without = xirr(amounts, dates);
+    detail::allow_fused_multiply_add(true);
+    EXPECT_EQ(with.to_string(), without.to_string()) << "set " << set;
+  }
 }
 
 // Random flows of the shapes above: an investment, then 1 to 60 flows (some negative) from a day
