@@ -27,7 +27,6 @@
 #else
 #define STAKECALC_FMA_DISPATCH 0
 #endif
-#define STAKECALC_ALWAYS_INLINE __attribute__((always_inline))
 
 namespace stakecalc {
 namespace detail {
@@ -75,11 +74,11 @@ double_double expm1_of(double_double y) {
 
 // a * b, through multiply_fused for double-doubles in the FMA copy of eval_horner.
 template <bool Fused, class T>
-STAKECALC_ALWAYS_INLINE inline T product(const T& a, const T& b) {
+inline T product(const T& a, const T& b) {
   return a * b;
 }
 template <bool Fused>
-STAKECALC_ALWAYS_INLINE inline double_double product(double_double a, double_double b) {
+inline double_double product(double_double a, double_double b) {
   if constexpr (Fused)
     return multiply_fused(a, b);
   else
@@ -314,7 +313,8 @@ public:
   // The same, compiled for processors with fused multiply-add (x86-64 has had it since 2013, but
   // the library is built for every x86-64): its products take two operations instead of
   // seventeen, about a fifth of this step's time.
-  __attribute__((target("fma"))) power_sum<double_double> eval_horner_fused(double_double m, bool up) const {
+  // flatten: everything it calls is inlined into it, and so compiled for FMA too.
+  __attribute__((target("fma"), flatten)) power_sum<double_double> eval_horner_fused(double_double m, bool up) const {
     return eval_horner<double_double, true>(m, up, a_dd_, a_d_, 0x1p-104, dd_amounts_are_doubles_ == 1);
   }
 #endif
@@ -495,12 +495,10 @@ public:
   // the full double-double sum with a zero low part, in half the operations.
   //
   // Fused: double-double products through fused multiply-adds (multiply_fused), for the copy that
-  // eval_horner_fused compiles for processors with them; the same results. Always inlined, so that
-  // that copy's body is compiled for FMA.
+  // eval_horner_fused compiles for processors with them; the same results.
   template <class T, bool Fused = false>
-  STAKECALC_ALWAYS_INLINE power_sum<T> eval_horner(T m, bool up, const std::vector<T>& amounts,
-                                                   const std::vector<double>& amounts_double, double u,
-                                                   bool amounts_are_doubles = false) const {
+  power_sum<T> eval_horner(T m, bool up, const std::vector<T>& amounts, const std::vector<double>& amounts_double,
+                           double u, bool amounts_are_doubles = false) const {
     if (order_.empty()) {  // the flows by time, once (usually given in that order already)
       order_.resize(n_.size());
       std::iota(order_.begin(), order_.end(), std::size_t(0));
@@ -546,7 +544,7 @@ public:
     highs_known.assign(high_count, 0);
     highs[0] = T{1.0};
     highs_known[0] = 1;
-    auto low = [&](unsigned q) STAKECALC_ALWAYS_INLINE {
+    auto low = [&](unsigned q) {
       unsigned path[low_bits];
       unsigned count = 0;
       for (unsigned r = q; !((lows_known >> r) & 1); r &= r - 1) path[count++] = r;
@@ -559,7 +557,7 @@ public:
         lows_known |= std::uint64_t(1) << r;
       }
     };
-    auto high = [&](std::size_t h) STAKECALC_ALWAYS_INLINE {
+    auto high = [&](std::size_t h) {
       std::size_t path[64];
       unsigned count = 0;
       for (std::size_t r = h; !highs_known[r]; r &= r - 1) path[count++] = r;
