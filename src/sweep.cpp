@@ -86,6 +86,43 @@ std::size_t axis_length(const std::vector<T>& axis) {
   return axis.empty() ? 1 : axis.size();
 }
 
+// A grid scenario's position on each axis (0 on an empty axis), and the axes' lengths (1 for an
+// empty one), so that rows can be walked in order without a division per row.
+struct grid_position {
+  std::size_t exit = 0, valuation = 0, rate = 0, proportion = 0;
+};
+
+struct grid_shape {
+  std::size_t exit, valuation, rate, proportion;
+
+  explicit grid_shape(const scenario_grid& g)
+      : exit(axis_length(g.exit_on)),
+        valuation(axis_length(g.valuation)),
+        rate(axis_length(g.rate)),
+        proportion(axis_length(g.proportion)) {}
+
+  // Row-major, the proportion fastest (sweep.hpp's scenario_grid).
+  grid_position at(std::size_t index) const {
+    grid_position p;
+    p.proportion = index % proportion;
+    index /= proportion;
+    p.rate = index % rate;
+    index /= rate;
+    p.valuation = index % valuation;
+    p.exit = index / valuation;
+    return p;
+  }
+  void next(grid_position& p) const {
+    if (++p.proportion < proportion) return;
+    p.proportion = 0;
+    if (++p.rate < rate) return;
+    p.rate = 0;
+    if (++p.valuation < valuation) return;
+    p.valuation = 0;
+    ++p.exit;
+  }
+};
+
 std::string indexed(const std::string& base, std::size_t i) { return base + "[" + std::to_string(i) + "]"; }
 
 }  // namespace
@@ -104,22 +141,12 @@ sweep_scenario scenario_grid::at(std::size_t index) const {
   const std::size_t n = size();
   if (index >= n)
     throw invalid_input("scenario " + std::to_string(index) + " is beyond the grid's " + std::to_string(n), "index");
-  // Row-major: the last axis (proportion) varies fastest.
+  const grid_position at = grid_shape(*this).at(index);
   sweep_scenario s;
-  std::size_t rest = index;
-  if (!proportion.empty()) {
-    s.proportion = proportion[rest % proportion.size()];
-    rest /= proportion.size();
-  }
-  if (!rate.empty()) {
-    s.rate = rate[rest % rate.size()];
-    rest /= rate.size();
-  }
-  if (!valuation.empty()) {
-    s.valuation = valuation[rest % valuation.size()];
-    rest /= valuation.size();
-  }
-  if (!exit_on.empty()) s.exit_on = exit_on[rest % exit_on.size()];
+  if (!proportion.empty()) s.proportion = proportion[at.proportion];
+  if (!rate.empty()) s.rate = rate[at.rate];
+  if (!valuation.empty()) s.valuation = valuation[at.valuation];
+  if (!exit_on.empty()) s.exit_on = exit_on[at.exit];
   return s;
 }
 
@@ -522,47 +549,6 @@ sweep_path_inputs inputs_read_by(sweep_path path, sweep_rate rate_applies_to) {
 }
 
 // ---- the table ------------------------------------------------------------------------------------------
-
-namespace {
-
-// A grid scenario's position on each axis (0 on an empty axis), and the axes' lengths (1 for an
-// empty one), so that rows can be walked in order without a division per row.
-struct grid_position {
-  std::size_t exit = 0, valuation = 0, rate = 0, proportion = 0;
-};
-
-struct grid_shape {
-  std::size_t exit, valuation, rate, proportion;
-
-  explicit grid_shape(const scenario_grid& g)
-      : exit(std::max<std::size_t>(1, g.exit_on.size())),
-        valuation(std::max<std::size_t>(1, g.valuation.size())),
-        rate(std::max<std::size_t>(1, g.rate.size())),
-        proportion(std::max<std::size_t>(1, g.proportion.size())) {}
-
-  // Row-major, the proportion fastest (scenario_grid::at).
-  grid_position at(std::size_t index) const {
-    grid_position p;
-    p.proportion = index % proportion;
-    index /= proportion;
-    p.rate = index % rate;
-    index /= rate;
-    p.valuation = index % valuation;
-    p.exit = index / valuation;
-    return p;
-  }
-  void next(grid_position& p) const {
-    if (++p.proportion < proportion) return;
-    p.proportion = 0;
-    if (++p.rate < rate) return;
-    p.rate = 0;
-    if (++p.valuation < valuation) return;
-    p.valuation = 0;
-    ++p.exit;
-  }
-};
-
-}  // namespace
 
 scenario_inputs factored_sweep::inputs(std::size_t row) const {
   if (row >= size_) throw std::out_of_range("row " + std::to_string(row) + " of a sweep of " + std::to_string(size_));

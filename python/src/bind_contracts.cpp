@@ -1854,6 +1854,10 @@ void bind_contracts(py::module_& m) {
   py::class_<sweep_result>(m, "SweepResult",
                            "The rows of a sweep, still in C++: columns() or to_pandas() converts them.")
       .def("__len__", [](const sweep_result& r) { return r.table.size(); })
+      .def_property_readonly(
+          "evaluations", [](const sweep_result& r) { return r.table.evaluations(); },
+          "How many path evaluations the rows took: each path is evaluated once per distinct combination of the "
+          "inputs it reads (a sale ignores the proportion, a repurchase the valuation).")
       .def("columns", &result_columns,
            "A dict of column name -> list: scenario, exit_on, valuation, rate, proportion, then for each path p: "
            "p_fund_irr, p_fund_multiple, p_cash_recovered, p_grant_equivalent, p_grant_equivalent_share, p_team_cost, "

@@ -342,6 +342,23 @@ TEST(Sweep, ASliceOfABigGridIsTheSingleEvaluations) {
   }
 }
 
+// A slice numbers its evaluations in 32 bits: 2^32 scenarios at once are refused before any work
+// (the grid of 256 values on each axis is counted, not built).
+TEST(Sweep, TooManyScenariosAtOnceAreRefusedUpFront) {
+  sweep_spec spec = the_spec();
+  spec.paths = {sweep_path::sale};
+  scenario_grid grid;
+  for (int i = 1; i <= 256; ++i) {
+    grid.exit_on.push_back(tenor(i, time_unit::days));
+    grid.valuation.push_back(decimal(i));
+    grid.rate.push_back(decimal::from_parts(i, 4));
+    grid.proportion.push_back(ratio(i, 256));
+  }
+  expect_error<invalid_input>([&] { (void)run_factored_sweep(spec, grid, 0, grid.size()); }, "count",
+                              "4294967296 scenarios at once");
+  EXPECT_EQ(run_factored_sweep(spec, grid, 1000, 3).size(), 3u);  // a slice of the same grid runs
+}
+
 TEST(Sweep, SlicesConcatenateIntoTheWholeSweep) {
   const sweep_spec spec = the_spec();
   const scenario_set grid = the_grid();

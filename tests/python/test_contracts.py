@@ -391,6 +391,19 @@ def test_equal_cells_of_a_sweep_column_share_one_object():
     assert first["proportion"] is df.iloc[2]["proportion"]  # Fraction(1, 2) again, two rows on
 
 
+def test_a_sweep_evaluates_each_path_once_per_combination_of_what_it_reads():
+    # 3 exits x 2 valuations x 2 rates x 2 proportions, worked out by hand: repurchase and
+    # conversion read (exit, rate, proportion): 12 each; the sale (exit, valuation, rate): 12; the
+    # write-off (exit, rate): 6. A list repeating one scenario evaluates it once.
+    spec = stakecalc.SweepSpec(the_deal(), paths=PATHS, buyer="zhang")
+    result = spec.run(stakecalc.scenarios_of(GRID))
+    assert len(result) == 24 and result.evaluations == 42
+    one = {"exit_year": 2, "valuation": Decimal("15000000"), "rate": Decimal("0.05"), "proportion": Fraction(1, 2)}
+    repeated = spec.run(stakecalc.scenarios_of([one, one, one]))
+    assert len(repeated) == 3 and repeated.evaluations == 4
+    assert repeated.row(0) | {"scenario": 2} == repeated.row(2)
+
+
 def test_a_sweep_leaves_the_garbage_collector_as_it_found_it():
     # sweep() holds the cyclic collector off while it makes its result objects (_sweep.py): it must
     # give it back enabled when it was, disabled when it was not, and after an error too.
