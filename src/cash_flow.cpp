@@ -1170,18 +1170,21 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
   if (sum.t_min() == sum.t_max())
     throw no_solution("all flows fall on one date: no rate, or every rate, makes them worth zero", where);
   double x0 = std::log1p(guess.to_double());
-  auto value = [&](double x) { return sum.eval(x).first; };
-  auto found = find_sign_change(value, x0, -40.0, 40.0);
+  // The search keeps f' at the bracket's ends (eval finds it anyway): refine_root's first point is
+  // then interpolated from both ends' values and slopes, close enough that a Newton step or two
+  // finish (three, from the chord).
+  auto fd = [&](double v) { return sum.eval(v); };
+  auto found = find_sign_change(fd, x0, -40.0, 40.0);
   if (!found)
     throw no_solution("no rate between -100% and e^40 - 1 makes the present value change sign", where);
-  auto fd = [&](double v) { return sum.eval(v); };
-  // The double-double polish converges from a root good to 1e-13 as fast as from one good to
+  // The double-double polish converges from a root good to 1e-11 as fast as from one good to
   // 1e-17 (Newton doubles the digits), so the double search stops there: its last digits cost
-  // many bisection steps once Newton's steps stall at double's rounding noise. A Newton step
-  // below 1e-7 already leaves about |f''/2f'| 1e-14 (f''/2f' is half a mean time, in years), so
-  // the search ends there without confirming it; should a root be worse than the polish needs,
-  // its own check sends it down the slower path below.
-  if (const double rough = refine_root(fd, *found, 1e-13, 4e-12, 1e-7, true); sum.double_double_ok(rough)) {
+  // many bisection steps once Newton's steps stall at double's rounding noise. A Newton step that
+  // leaves an error below 1e-11 (relative; refine_root estimates it) ends the search without
+  // confirming it: the double-double step after it leaves |f''/2f'| times that squared, far below
+  // the 1e-20 the wide step asks for (f''/2f' is half a mean time, in years). Should a root be
+  // worse than the polish needs, its own check sends it down the slower path below.
+  if (const double rough = refine_root(fd, *found, 1e-13, 4e-12, 1e-11, true); sum.double_double_ok(rough)) {
     if (sum.wide_ready()) {
       // One Newton step with f in double-double by Horner's rule (1e-13 -> about 1e-26), then
       // the step with f in wide_float, whose error bound decides (settle_in_wide): two quick

@@ -19,6 +19,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "stakecalc/decimal.hpp"
@@ -238,48 +239,83 @@ inline quad quad_log1p(quad u) {
 
 // ---- root finding ---------------------------------------------------------------------------
 
-// A sign change of f between a and b (f(a) and f(b) of opposite signs, or one of them zero).
+// A sign change of f between a and b (f(a) and f(b) of opposite signs, or one of them zero), with
+// the slopes f'(a) and f'(b) when the search had them (NaN otherwise).
 struct sign_change {
   double a, fa, b, fb;
+  double dfa = std::numeric_limits<double>::quiet_NaN(), dfb = std::numeric_limits<double>::quiet_NaN();
 };
+
+// f(x) and, when `f` gives it (as a {value, slope} pair), f'(x); NaN when it does not.
+template <class F>
+std::pair<double, double> value_and_slope(F& f, double x) {
+  if constexpr (std::is_convertible_v<decltype(f(x)), double>) {
+    return {f(x), std::numeric_limits<double>::quiet_NaN()};
+  } else {
+    const auto [value, slope] = f(x);
+    return {value, slope};
+  }
+}
 
 // Looks for the sign change nearest to x0 within [lo, hi]: grid points at x0 +- 0.02 (2^k - 1),
 // k = 1, 2, ..., the interval above x0 tried before the one below at each k. Returns nothing when
-// f has the same sign at every grid point. `f` may return NaN where it is undefined; such points
-// end the search on that side.
+// f has the same sign at every grid point. `f` returns f(x), or {f(x), f'(x)} (the slopes are then
+// kept in the result, for refine_root's first point); it may return NaN where f is undefined: such
+// points end the search on that side.
 template <class F>
 std::optional<sign_change> find_sign_change(F f, double x0, double lo, double hi) {
-  double f0 = f(x0);
-  if (f0 == 0) return sign_change{x0, f0, x0, f0};
+  const auto [f0, df0] = value_and_slope(f, x0);
+  if (f0 == 0) return sign_change{x0, f0, x0, f0, df0, df0};
   if (f0 != f0) return std::nullopt;
-  double up = x0, fup = f0, down = x0, fdown = f0;
+  double up = x0, fup = f0, dfup = df0, down = x0, fdown = f0, dfdown = df0;
   bool up_open = x0 < hi, down_open = x0 > lo;
   for (int k = 1; k < 64 && (up_open || down_open); ++k) {
     double offset = 0.02 * (std::ldexp(1.0, k) - 1);
     if (up_open) {
-      double x = std::min(x0 + offset, hi), fx = f(x);
+      const double x = std::min(x0 + offset, hi);
+      const auto [fx, dfx] = value_and_slope(f, x);
       if (fx != fx) {
         up_open = false;
       } else {
-        if ((fx <= 0) != (fup <= 0) || fx == 0) return sign_change{up, fup, x, fx};
+        if ((fx <= 0) != (fup <= 0) || fx == 0) return sign_change{up, fup, x, fx, dfup, dfx};
         up = x;
         fup = fx;
+        dfup = dfx;
         up_open = x < hi;
       }
     }
     if (down_open) {
-      double x = std::max(x0 - offset, lo), fx = f(x);
+      const double x = std::max(x0 - offset, lo);
+      const auto [fx, dfx] = value_and_slope(f, x);
       if (fx != fx) {
         down_open = false;
       } else {
-        if ((fx <= 0) != (fdown <= 0) || fx == 0) return sign_change{x, fx, down, fdown};
+        if ((fx <= 0) != (fdown <= 0) || fx == 0) return sign_change{x, fx, down, fdown, dfx, dfdown};
         down = x;
         fdown = fx;
+        dfdown = dfx;
         down_open = x > lo;
       }
     }
   }
   return std::nullopt;
+}
+
+// Where the cubic through the bracket's ends with their slopes (a Hermite interpolant of x as a
+// function of f: the inverse function, so the estimate is a value, not a cubic's root) reaches
+// f = 0. Its error shrinks as the bracket's width to the fourth power where f is smooth; the
+// chord's only as the square. Nothing when a slope is unknown, or when either slope disagrees with
+// the chord's (f is then not monotonic across the bracket, and the inverse does not exist), or
+// when the estimate falls outside the bracket.
+inline std::optional<double> inverse_hermite_estimate(const sign_change& s) {
+  const double chord = (s.fb - s.fa) / (s.b - s.a);
+  if (!(s.dfa * chord > 0) || !(s.dfb * chord > 0) || !std::isfinite(s.dfa) || !std::isfinite(s.dfb))
+    return std::nullopt;
+  const double h = s.fb - s.fa, t = -s.fa / h, t2 = t * t, t3 = t2 * t;
+  const double x = (2 * t3 - 3 * t2 + 1) * s.a + (t3 - 2 * t2 + t) * h / s.dfa + (3 * t2 - 2 * t3) * s.b +
+                   (t3 - t2) * h / s.dfb;
+  if (!(x > std::min(s.a, s.b) && x < std::max(s.a, s.b))) return std::nullopt;
+  return x;
 }
 
 // The root inside a sign change, to double precision: a Newton step when it stays inside the
@@ -288,22 +324,32 @@ std::optional<sign_change> find_sign_change(F f, double x0, double lo, double hi
 // may be scaled by any positive factor that depends on x. It stops at a relative step below
 // `step_tolerance` or a relative bracket below `width_tolerance`: the defaults ask for all of
 // double's precision; a caller that polishes the root further anyway may ask for less and save the
-// slow last steps. Such a caller may also give `newton_tolerance`: a Newton step below it (relative)
-// ends the search at once, without the evaluation that would confirm it, since Newton leaves an
-// error of about |f''/2f'| times the step squared; and `secant_start`: the first point is where
-// the chord through the bracket's ends crosses zero rather than its middle (closer for a smooth f;
-// still inside the bracket).
+// slow last steps. Such a caller may also give `newton_tolerance`: a Newton step ends the search at
+// once, without the evaluation that would confirm it, when the error it leaves, about |f''/2f'|
+// times the step squared, is below newton_tolerance (relative), f'' estimated from the slopes at
+// this point and the one before (a bracket's end when the search kept its slope) and the estimate
+// counted 4 times over (f'' changes between the points; f may be scaled differently at each);
+// and `interpolated_start`: the first point is
+// interpolated from the bracket's ends rather than its middle (closer for a smooth f; still inside
+// the bracket): by inverse_hermite_estimate when the search kept the slopes, else where the chord
+// crosses zero.
 template <class FD>
 double refine_root(FD fd, const sign_change& s, double step_tolerance = 1e-17, double width_tolerance = 4e-16,
-                   double newton_tolerance = 0, bool secant_start = false) {
+                   double newton_tolerance = 0, bool interpolated_start = false) {
   if (s.fa == 0) return s.a;
   if (s.fb == 0) return s.b;
   double neg = s.fa < 0 ? s.a : s.b, pos = s.fa < 0 ? s.b : s.a;  // f(neg) < 0 < f(pos)
   double x = 0.5 * (s.a + s.b), step = std::fabs(s.b - s.a), step_before = step;
-  if (secant_start) {
+  if (interpolated_start) {
     const double chord = s.a - s.fa * (s.b - s.a) / (s.fb - s.fa);
-    if (chord > std::min(s.a, s.b) && chord < std::max(s.a, s.b)) x = chord;
+    if (const auto estimate = inverse_hermite_estimate(s))
+      x = *estimate;
+    else if (chord > std::min(s.a, s.b) && chord < std::max(s.a, s.b))
+      x = chord;
   }
+  // The point before x with its slope, for the estimate of f'': the bracket's end nearer x.
+  const bool a_nearer = std::fabs(x - s.a) <= std::fabs(x - s.b);
+  double x_before = a_nearer ? s.a : s.b, df_before = a_nearer ? s.dfa : s.dfb;
   for (int i = 0; i < 300; ++i) {
     auto [f, df] = fd(x);
     if (f == 0 || f != f) return x;
@@ -317,9 +363,13 @@ double refine_root(FD fd, const sign_change& s, double step_tolerance = 1e-17, d
     if (!newton_ok) next = 0.5 * (neg + pos);
     step_before = step;
     step = std::fabs(next - x);
+    // |f''/2f'| step^2, counted 4 times over; NaN (never below the tolerance) without a slope before.
+    const double left = 4 * std::fabs((df - df_before) / (x - x_before)) / (2 * std::fabs(df)) * step * step;
+    x_before = x;
+    df_before = df;
     x = next;
     const double scale = std::max(std::fabs(x), 1e-6);
-    if (step <= step_tolerance * scale || hi - lo <= width_tolerance * scale || (newton_ok && step <= newton_tolerance * scale))
+    if (step <= step_tolerance * scale || hi - lo <= width_tolerance * scale || (newton_ok && left <= newton_tolerance * scale))
       return x;
   }
   return x;
