@@ -16,6 +16,7 @@
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
 #include "stakecalc/detail/double_double.hpp"
+#include "stakecalc/detail/fixed_point.hpp"
 #include "stakecalc/detail/quad.hpp"
 #include "stakecalc/detail/wide_float.hpp"
 #include "stakecalc/detail/wide_float_rounding.hpp"
@@ -266,7 +267,9 @@ public:
   power_sum<double_double> eval(double_double x) const { return eval_powers(x, a_dd_); }
 
   // Whether eval(quad) evaluates in wide_float (integral times, amounts of 64-bit coefficients).
-  bool wide_ready() const { return integral_ && wide_amounts() != nullptr; }
+  bool wide_ready() const { return fixed_ready() || (integral_ && wide_amounts() != nullptr); }
+  // Whether eval_wide evaluates in fixed point (eval_fixed): integral times, whole_amounts().
+  bool fixed_ready() const { return integral_ && whole_amounts() != nullptr; }
 
   // f at x in wide_float (f' in double), with a bound on f's error, when wide_ready() and
   // |x| / D <= 0.36 (wide_expm1's range); nothing otherwise. The base e^(-|x|/D) - 1 of every
@@ -280,16 +283,18 @@ public:
     double df, error;
   };
   std::optional<wide_value> eval_wide(const wide_float& x) const {
-    const std::vector<wide_float>* amounts = integral_ ? wide_amounts() : nullptr;
-    if (!amounts) return std::nullopt;
+    if (!wide_ready()) return std::nullopt;
     const double x_double = x.to_double(), d = static_cast<double>(denominator_);
     if (!(std::fabs(x_double) <= 0.36 * d)) return std::nullopt;
-    const std::vector<double>& amounts_double = prepare_wide_doubles(*amounts);
     if (reciprocal_denominator_.is_zero())
       reciprocal_denominator_ = wide_float::reciprocal(static_cast<std::uint64_t>(denominator_));
     const bool up = x_double >= 0;
     const wide_float y = x * reciprocal_denominator_;
-    const auto v = eval_horner(wide_expm1(up ? -y : y), up, *amounts, amounts_double, 0x1p-126);
+    const wide_float m = wide_expm1(up ? -y : y);
+    // In fixed point when the amounts allow (whole_amounts) and its bound is a good one, in
+    // wide_float otherwise (whole amounts are wide ones too).
+    const std::optional<power_sum<wide_float>> fixed = fixed_ready() ? eval_fixed(m, up) : std::nullopt;
+    const auto v = fixed ? *fixed : eval_horner(m, up, *wide_amounts(), prepare_wide_doubles(*wide_amounts()), 0x1p-126);
     const double base_units = 3 + 1.5 * wide_expm1_error_units(-std::fabs(x_double) / d);
     return wide_value{v.f, v.df, v.error + std::fabs(v.df) * std::fabs(x_double) * base_units * 0x1p-127};
   }
@@ -318,6 +323,149 @@ public:
     return eval_horner<double_double, true>(m, up, a_dd_, a_d_, 0x1p-104, dd_amounts_are_doubles_ == 1);
   }
 #endif
+
+  // f at whole times in fixed point (detail/fixed_point.hpp) by eval_horner's rule, when
+  // whole_amounts() holds them: acc <- acc * b^gap + amount, from the highest power down, with f'
+  // in double and a bound on f's error. `m` is e^(-|x|/D) - 1 and `up` whether x >= 0, as there.
+  //
+  // Every product is rounded down to a multiple of 2^-128 (of the amounts' unit), an error below
+  // one such unit whatever the product's size, and adding an amount is exact; so the bound is
+  // kept in those units, absolutely: each step scales the bound carried by b^gap (at most 1) and
+  // adds the product's unit and |acc| times b^gap's own error. The powers are fractions built as
+  // in eval_horner: the squares b^(2^j) in wide_float (from m, keeping its relative precision),
+  // then rounded down to fractions (a unit more), and table entries as products of fractions
+  // (a unit each, plus their factors' errors: every factor is at most 1).
+  //
+  // A fixed point's precision is absolute: a power of b far below 1 (high rates over long spans)
+  // keeps few significant bits, where wide_float keeps 127. So when the bound comes out above
+  // 2^-110 of the sum of the terms' sizes (wide_float's is some hundred units of 2^-127 of it),
+  // nothing is returned, and eval_wide evaluates in wide_float. With an investment first and
+  // returns after it, the bound is 10^-7 of that limit.
+  std::optional<power_sum<wide_float>> eval_fixed(wide_float m, bool up) const {
+    const std::vector<std::size_t>& order = time_order();
+    const std::vector<std::int64_t>& amounts = *whole_amounts();
+    const std::vector<double>& amounts_double = whole_amounts_double();
+    std::array<unit_fraction, 64> squares{};
+    std::array<double, 64> square_error{};  // units of 2^-128
+    const std::uint64_t span = static_cast<std::uint64_t>(n_max_ - n_min_);
+    const int squares_known = span == 0 ? 0 : 64 - __builtin_clzll(span);
+    // The squares in wide_float as in eval_horner (from m while they are 1/2 or more, then
+    // squared directly), with its relative bounds in units of 2^-126, then rounded down to
+    // fractions: the bound becomes an absolute one in units of 2^-128 (times 4 b^(2^j)), plus the
+    // rounding down.
+    double m_error = 0, relative_error = 0;
+    wide_float b;
+    for (int j = 0; j < squares_known; ++j) {
+      const auto jj = static_cast<std::size_t>(j);
+      if (j > 0 && b.to_double() < 0.5) {
+        b = b * b;
+        relative_error = 2 * relative_error + 1;
+      } else {
+        if (j > 0) {
+          m = m * (m + wide_float(2.0));
+          m_error += 2;
+        }
+        b = m + wide_float(1.0);
+        relative_error = (std::fabs(m.to_double()) * m_error + 1) / b.to_double();
+      }
+      squares[jj] = unit_fraction::below(b);
+      square_error[jj] = 4 * relative_error * b.to_double() * (1 + 1e-12) + 1;
+    }
+    constexpr unsigned low_bits = 6, low_size = 1u << low_bits;
+    std::array<unit_fraction, low_size> lows{};
+    std::array<double, low_size> low_error{}, low_double{};
+    std::uint64_t lows_known = 1;
+    low_double[0] = 1.0;  // (lows[0] is never used: a gap of 0 takes no product)
+    const std::size_t high_count = static_cast<std::size_t>(span >> low_bits) + 1;
+    fixed_tables& table = kept_fixed_tables();
+    std::vector<unit_fraction>& highs = table.highs;
+    std::vector<double>& high_error = table.high_error;
+    std::vector<double>& high_double = table.high_double;
+    std::vector<char>& highs_known = table.highs_known;
+    highs.assign(high_count, unit_fraction{});
+    high_error.assign(high_count, 0.0);
+    high_double.assign(high_count, 1.0);
+    highs_known.assign(high_count, 0);
+    highs_known[0] = 1;
+    auto low = [&](unsigned q) {
+      unsigned path[low_bits];
+      unsigned count = 0;
+      for (unsigned r = q; !((lows_known >> r) & 1); r &= r - 1) path[count++] = r;
+      while (count > 0) {
+        const unsigned r = path[--count], below = r & (r - 1);
+        const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
+        lows[r] = below == 0 ? squares[digit] : lows[below] * squares[digit];
+        low_error[r] = below == 0 ? square_error[digit] : low_error[below] + square_error[digit] + 1;
+        low_double[r] = lows[r].to_double();
+        lows_known |= std::uint64_t(1) << r;
+      }
+    };
+    auto high = [&](std::size_t h) {
+      std::size_t path[64];
+      unsigned count = 0;
+      for (std::size_t r = h; !highs_known[r]; r &= r - 1) path[count++] = r;
+      while (count > 0) {
+        const std::size_t r = path[--count], below = r & (r - 1);
+        const auto digit = low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
+        highs[r] = below == 0 ? squares[digit] : highs[below] * squares[digit];
+        high_error[r] = below == 0 ? square_error[digit] : high_error[below] + square_error[digit] + 1;
+        high_double[r] = highs[r].to_double();
+        highs_known[r] = 1;
+      }
+    };
+    const std::size_t count = order.size();
+    auto flow = [&](std::size_t step) { return up ? order[count - 1 - step] : order[step]; };
+    auto power_of = [&](std::size_t i) {
+      return static_cast<std::uint64_t>(up ? n_[i] - n_min_ : n_max_ - n_[i]);
+    };
+    std::size_t i = flow(0);
+    std::uint64_t k = power_of(i);
+    fixed_sum acc(amounts[i]);
+    // error: the bound on |acc's error|, in units of 2^-128; acc_size: sum |a| b^(k_i - k), at
+    // least |acc|; moment1: sum a k b^k, f' up to 1/D and sign (as in eval_horner).
+    double error = 0, acc_size = std::fabs(amounts_double[i]);
+    double moment1 = amounts_double[i] * static_cast<double>(k);
+    for (std::size_t step = 1; step < count; ++step) {
+      i = flow(step);
+      const std::uint64_t next_k = power_of(i), gap = k - next_k;
+      k = next_k;
+      double p = 1.0;  // b^gap's leading double
+      if (gap != 0) {
+        const auto q = static_cast<unsigned>(gap & (low_size - 1));
+        const auto h = static_cast<std::size_t>(gap >> low_bits);
+        unit_fraction power;
+        double power_error;
+        if (q != 0) low(q);
+        if (h != 0) high(h);
+        if (q != 0 && h != 0) {
+          power = lows[q] * highs[h];
+          power_error = low_error[q] + high_error[h] + 1;
+          p = low_double[q] * high_double[h];
+        } else if (q != 0) {
+          power = lows[q];
+          power_error = low_error[q];
+          p = low_double[q];
+        } else {
+          power = highs[h];
+          power_error = high_error[h];
+          p = high_double[h];
+        }
+        acc = acc.times(power);
+        error = error * p + acc_size * power_error + 1;
+        acc_size *= p;
+      }
+      acc.add_whole(amounts[i]);
+      const double a = amounts_double[i];
+      acc_size += std::fabs(a);
+      moment1 = moment1 * p + a * static_cast<double>(k);
+    }
+    const wide_float f = acc.to_wide();
+    const double d = static_cast<double>(denominator_);
+    // The bound (with a margin for its own roundings in double), and f's rounding to wide_float.
+    const double bound = error * (1 + 1e-9) * 0x1p-128 + std::fabs(f.to_double()) * 0x1p-126;
+    if (!(bound <= acc_size * 0x1p-110)) return std::nullopt;
+    return power_sum<wide_float>{f, (up ? -moment1 : moment1) / d, std::numeric_limits<double>::quiet_NaN(), bound};
+  }
 
   template <class T>
   power_sum<T> eval_powers(T x, const std::vector<T>& amounts) const {
@@ -499,12 +647,7 @@ public:
   template <class T, bool Fused = false>
   power_sum<T> eval_horner(T m, bool up, const std::vector<T>& amounts, const std::vector<double>& amounts_double,
                            double u, bool amounts_are_doubles = false) const {
-    if (order_.empty()) {  // the flows by time, once (usually given in that order already)
-      order_.resize(n_.size());
-      std::iota(order_.begin(), order_.end(), std::size_t(0));
-      if (!std::is_sorted(n_.begin(), n_.end()))
-        std::stable_sort(order_.begin(), order_.end(), [&](std::size_t i, std::size_t j) { return n_[i] < n_[j]; });
-    }
+    const std::vector<std::size_t>& order = time_order();
     // Squares b^(2^j) and bounds on their relative errors, in units of u. Squaring m keeps its
     // relative error (the factor (2m + 2) / (m + 2) is below 1 for -1 < m <= 0) and adds two
     // roundings; rounding m + 1 adds one unit relative to b^(2^j), and m's error weighs |m| / b^(2^j)
@@ -513,9 +656,19 @@ public:
     std::array<double, 64> square_error{};
     const std::uint64_t span = static_cast<std::uint64_t>(n_max_ - n_min_);
     const int squares_known = span == 0 ? 0 : 64 - __builtin_clzll(span);
+    //
+    // Once a square is below 1/2, m is near -1 and m + 1 would lose the square's relative
+    // precision (all of it below 2^-127: a power e^-100 came out as 0); the squares after it are
+    // then squared directly, which doubles the relative error and adds a rounding.
     double m_error = 0;
+    bool direct = false;
     for (int j = 0; j < squares_known; ++j) {
       const auto jj = static_cast<std::size_t>(j);
+      if (direct) {
+        squares[jj] = product<Fused>(squares[jj - 1], squares[jj - 1]);
+        square_error[jj] = 2 * square_error[jj - 1] + 1;
+        continue;
+      }
       if (j > 0) {
         m = product<Fused>(m, m + 2.0);
         m_error += 2;
@@ -523,6 +676,7 @@ public:
       squares[jj] = m + 1.0;
       const double b = leading(squares[jj]);
       square_error[jj] = (std::fabs(leading(m)) * m_error + 1) / b;
+      direct = b < 0.5;
     }
     // Entry q of a table is entry q & (q - 1) times the square of q's lowest binary digit (found
     // when first needed, as in eval_powers); its error is theirs plus the product's rounding.
@@ -572,8 +726,8 @@ public:
     };
     // Highest power first: the latest flow when x >= 0 (powers count from the earliest), the
     // earliest when x < 0 (they count back from the latest).
-    const std::size_t count = order_.size();
-    auto flow = [&](std::size_t step) { return up ? order_[count - 1 - step] : order_[step]; };
+    const std::size_t count = order.size();
+    auto flow = [&](std::size_t step) { return up ? order[count - 1 - step] : order[step]; };
     auto power_of = [&](std::size_t i) {
       return static_cast<std::uint64_t>(up ? n_[i] - n_min_ : n_max_ - n_[i]);
     };
@@ -686,19 +840,22 @@ private:
     });
     one_scale_ = one_scale && !amounts.empty();
     if (one_scale) {
-      // The coefficients are also the wide amounts (see wide_amounts), found in the same pass; a
-      // 64-bit whole number is exact as a double-double, and within the range below. A loop of its
-      // own: the general one below cost twice the instructions.
+      // The coefficients are also the whole amounts of eval_fixed (whole_amounts), found in the
+      // same pass; a 64-bit whole number is exact as a double-double, and within the range below.
+      // A loop of its own: the general one below cost twice the instructions.
       const std::size_t n = amounts.size();
-      a_w_.resize(n);
+      a_whole_.resize(n);
       a_d_.resize(n);
       a_dd_.resize(n);
+      uint128 total = 0;  // of the absolute values (each below 2^63)
       for (std::size_t i = 0; i < n; ++i) {
         const std::int64_t c = amounts[i].small_coefficient();
-        a_w_[i] = wide_float::of_integer(c);
+        a_whole_[i] = c;
+        total += c < 0 ? -static_cast<uint128>(c) : static_cast<uint128>(c);
         a_dd_[i] = to_double_double(c);
         a_d_[i] = a_dd_[i].hi;
       }
+      whole_state_ = total < whole_limit ? 1 : -1;
       return;
     }
     for (const decimal& a : amounts) {
@@ -742,6 +899,56 @@ private:
       a_w_.push_back(wide_float::of_integer(a.scale() == high ? c : c * powers[static_cast<std::size_t>(high - a.scale())]));
     }
     return &a_w_;
+  }
+  // The flows' indexes in time order, found once (usually given in that order already).
+  const std::vector<std::size_t>& time_order() const {
+    if (order_.empty()) {
+      order_.resize(n_.size());
+      std::iota(order_.begin(), order_.end(), std::size_t(0));
+      if (!std::is_sorted(n_.begin(), n_.end()))
+        std::stable_sort(order_.begin(), order_.end(), [&](std::size_t i, std::size_t j) { return n_[i] < n_[j]; });
+    }
+    return order_;
+  }
+  // The amounts as whole numbers for eval_fixed, all at the largest scale (as wide_amounts): when
+  // every one is a 64-bit coefficient, and their absolute values, so scaled, sum below 2^62 (so
+  // that every partial sum of Horner's rule, at most that sum, stays within a fixed_sum's range).
+  // Nothing otherwise. Found once (by set_amounts, for amounts at one scale).
+  static constexpr uint128 whole_limit = uint128(1) << 62;
+  const std::vector<std::int64_t>* whole_amounts() const {
+    if (whole_state_ == 0) {
+      whole_state_ = -1;
+      const std::vector<decimal>& amounts = *amounts_;
+      int high = 0;
+      for (std::size_t i = 0; i < amounts.size(); ++i) {
+        if (!amounts[i].is_small()) return nullptr;
+        high = i == 0 ? amounts[i].scale() : std::max(high, amounts[i].scale());
+      }
+      const auto& powers = powers_of_ten<std::uint64_t, 19>();
+      uint128 total = 0;
+      a_whole_.reserve(amounts.size());
+      for (const decimal& a : amounts) {
+        int128 v = a.small_coefficient();
+        if (const int shift = high - a.scale(); shift != 0) {
+          if (shift > 18) return nullptr;
+          v *= static_cast<int128>(powers[static_cast<std::size_t>(shift)]);  // |v| < 2^127
+        }
+        total += static_cast<uint128>(v < 0 ? -v : v);  // (below 2^62 + 2^127)
+        if (total >= whole_limit) return nullptr;
+        a_whole_.push_back(static_cast<std::int64_t>(v));
+      }
+      whole_state_ = 1;
+    }
+    return whole_state_ == 1 ? &a_whole_ : nullptr;
+  }
+  // whole_amounts() as doubles: a_d_ itself when they are the coefficients of one scale.
+  const std::vector<double>& whole_amounts_double() const {
+    if (one_scale_) return a_d_;
+    if (whole_double_.empty()) {
+      whole_double_.reserve(a_whole_.size());
+      for (std::int64_t v : a_whole_) whole_double_.push_back(static_cast<double>(v));
+    }
+    return whole_double_;
   }
   // The wide amounts' leading doubles: a_d_ itself when they are the coefficients of one scale.
   const std::vector<double>& prepare_wide_doubles(const std::vector<wide_float>& amounts) const {
@@ -794,7 +1001,10 @@ private:
   mutable std::vector<std::size_t> order_;
   mutable std::vector<double> amounts_double_;
   mutable wide_float reciprocal_denominator_;  // 1 / D, once
-  // The high power tables of eval_horner and eval(double): scratch space that every evaluation
+  mutable std::vector<std::int64_t> a_whole_;   // whole_amounts()
+  mutable std::vector<double> whole_double_;   // whole_amounts_double() (amounts at several scales)
+  mutable signed char whole_state_ = 0;        // whole_amounts(): 0 not yet known, 1 found, -1 none
+  // The high power tables of eval_horner, eval_fixed and eval(double): scratch space that every evaluation
   // fills afresh, one per thread and type, kept from one sum to the next to save the allocations
   // (an XIRR of 100 flows made a dozen). No evaluation calls another, so one set per thread serves.
   template <class T>
@@ -806,6 +1016,15 @@ private:
   template <class T>
   static horner_tables<T>& tables(const T&) {
     thread_local horner_tables<T> kept;
+    return kept;
+  }
+  struct fixed_tables {
+    std::vector<unit_fraction> highs;
+    std::vector<double> high_error, high_double;
+    std::vector<char> highs_known;
+  };
+  static fixed_tables& kept_fixed_tables() {
+    thread_local fixed_tables kept;
     return kept;
   }
   static std::vector<double>& highs_double() {
@@ -1166,6 +1385,20 @@ std::optional<decimal> settle_in_wide(const exponential_sum& sum, const wide_flo
   return rate_if_settled(root, error, digits, where);
 }
 
+// A Newton step from the double root `rough` (good to about 1e-11 relative), for settle_in_wide to
+// start from, with f in double-double by Horner's rule: the step leaves |f''/2f'| times the error
+// squared (about 1e-22 and better; that step asks for 1e-20), plus 1e-16 of the step for f' in
+// double. (In fixed point, as settle_in_wide evaluates, it took twice the instructions.) Nothing
+// when the step is not that small.
+std::optional<wide_float> first_wide_step(const exponential_sum& sum, double rough) {
+  const double_double x0{rough, 0};
+  const auto v = sum.eval_horner(x0);
+  if (!(v.df != 0) || !std::isfinite(v.df) || !std::isfinite(v.f.hi)) return std::nullopt;
+  const double_double x = x0 - v.f / v.df;
+  if (!(std::fabs(v.f.hi / v.df) <= 1e-11 * std::max(1.0, std::fabs(rough)))) return std::nullopt;
+  return wide_float(x.hi) + wide_float(x.lo);  // exact
+}
+
 decimal solve(const exponential_sum& sum, const decimal& guess, int digits, const std::string& where) {
   if (sum.t_min() == sum.t_max())
     throw no_solution("all flows fall on one date: no rate, or every rate, makes them worth zero", where);
@@ -1186,20 +1419,13 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
   // worse than the polish needs, its own check sends it down the slower path below.
   if (const double rough = refine_root(fd, *found, 1e-13, 4e-12, 1e-11, true); sum.double_double_ok(rough)) {
     if (sum.wide_ready()) {
-      // One Newton step with f in double-double by Horner's rule (1e-13 -> about 1e-26), then
-      // the step with f in wide_float, whose error bound decides (settle_in_wide): two quick
-      // evaluations, where the double-double polish below takes two to settle a rate in most
-      // cases and a wide step after them in the rest.
-      const double_double x0{rough, 0};
-      const auto v = sum.eval_horner(x0);
-      if (v.df != 0 && std::isfinite(v.df) && std::isfinite(v.f.hi)) {
-        const double_double x = x0 - v.f / v.df;
-        if (std::fabs(v.f.hi / v.df) <= 1e-11 * std::max(1.0, std::fabs(x.hi))) {
-          const wide_float start = wide_float(x.hi) + wide_float(x.lo);  // exact
-          quad best = 0;
-          if (const auto settled = settle_in_wide(sum, start, digits, where, best)) return *settled;
-          return polish_root_precisely(sum, best, digits, where);
-        }
+      // One Newton step to about 1e-22 or better, then the step whose error bound decides
+      // (settle_in_wide): two quick evaluations, where the double-double polish below takes two
+      // to settle a rate in most cases and a wide step after them in the rest.
+      if (const auto start = first_wide_step(sum, rough)) {
+        quad best = 0;
+        if (const auto settled = settle_in_wide(sum, *start, digits, where, best)) return *settled;
+        return polish_root_precisely(sum, best, digits, where);
       }
     }
     if (const auto polished = polish_root_double_double(sum, rough)) {
@@ -1226,6 +1452,16 @@ decimal solve(const exponential_sum& sum, const decimal& guess, int digits, cons
 }
 
 }  // namespace
+
+bool deciding_evaluation(const std::vector<decimal>& amounts, const std::vector<std::int64_t>& numerators,
+                         std::int64_t denominator, const wide_float& x, wide_float& value, double& bound) {
+  const exponential_sum sum(amounts, numerators, denominator);
+  const auto v = sum.eval_wide(x);
+  if (!v) return false;
+  value = v->f;
+  bound = v->error;
+  return true;
+}
 
 namespace {
 

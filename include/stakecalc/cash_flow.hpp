@@ -124,6 +124,15 @@ void check_digits(int digits, const std::string& where);
 bool fused_multiply_add_in_use();
 // Tests turn it off (and on again) to check the other copy; the setting is for the whole process.
 void allow_fused_multiply_add(bool allowed);
+class wide_float;  // detail/wide_float.hpp (internal)
+// For tests: the sum discount_rate_root solves, at x = ln(1 + rate) (amounts at whole times
+// numerators[i] / denominator), evaluated as the step that decides a rate evaluates it (in fixed
+// point, or in wide_float where the amounts do not allow that), with its bound on the error. Scaled
+// as the root finder scales it: every amount at the largest scale as a whole number, times
+// e^(x t_ref), t_ref the earliest time for x >= 0 and the latest otherwise. False, and nothing
+// set, where that evaluation does not apply.
+bool deciding_evaluation(const std::vector<decimal>& amounts, const std::vector<std::int64_t>& numerators,
+                         std::int64_t denominator, const wide_float& x, wide_float& value, double& bound);
 
 // While one of these lives on a thread, discounted_sum on that thread keeps the discount factors
 // e^(-t ln(1 + rate)) it computes, by rate (value and scale) and time, and reuses them. A sweep
