@@ -342,7 +342,6 @@ public:
   // nothing is returned, and eval_wide evaluates in wide_float. With an investment first and
   // returns after it, the bound is 10^-7 of that limit.
   std::optional<power_sum<wide_float>> eval_fixed(wide_float m, bool up) const {
-    const std::vector<std::size_t>& order = time_order();
     const std::vector<std::int64_t>& amounts = *whole_amounts();
     const std::vector<double>& amounts_double = whole_amounts_double();
     std::array<unit_fraction, 64> squares{};
@@ -371,72 +370,48 @@ public:
       squares[jj] = unit_fraction::below(b);
       square_error[jj] = 4 * relative_error * b.to_double() * (1 + 1e-12) + 1;
     }
-    constexpr unsigned low_bits = 6, low_size = 1u << low_bits;
-    std::array<unit_fraction, low_size> lows{};
-    std::array<double, low_size> low_error{}, low_double{};
-    std::uint64_t lows_known = 1;
-    low_double[0] = 1.0;  // (lows[0] is never used: a gap of 0 takes no product)
-    const std::size_t high_count = static_cast<std::size_t>(span >> low_bits) + 1;
-    fixed_tables& table = kept_fixed_tables();
+    const horner_plan& plan = plan_for(up);
+    std::array<unit_fraction, horner_plan::low_size> lows{};
+    std::array<double, horner_plan::low_size> low_error{}, low_double{};
+    for (std::uint64_t bits = plan.lows; bits != 0; bits &= bits - 1) {
+      const auto r = static_cast<unsigned>(__builtin_ctzll(bits)), below = r & (r - 1);
+      const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
+      lows[r] = below == 0 ? squares[digit] : lows[below] * squares[digit];
+      low_error[r] = below == 0 ? square_error[digit] : low_error[below] + square_error[digit] + 1;
+      low_double[r] = lows[r].to_double();
+    }
+    horner_tables<unit_fraction>& table = tables(unit_fraction{});
     std::vector<unit_fraction>& highs = table.highs;
     std::vector<double>& high_error = table.high_error;
     std::vector<double>& high_double = table.high_double;
-    std::vector<char>& highs_known = table.highs_known;
-    highs.assign(high_count, unit_fraction{});
-    high_error.assign(high_count, 0.0);
-    high_double.assign(high_count, 1.0);
-    highs_known.assign(high_count, 0);
-    highs_known[0] = 1;
-    auto low = [&](unsigned q) {
-      unsigned path[low_bits];
-      unsigned count = 0;
-      for (unsigned r = q; !((lows_known >> r) & 1); r &= r - 1) path[count++] = r;
-      while (count > 0) {
-        const unsigned r = path[--count], below = r & (r - 1);
-        const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
-        lows[r] = below == 0 ? squares[digit] : lows[below] * squares[digit];
-        low_error[r] = below == 0 ? square_error[digit] : low_error[below] + square_error[digit] + 1;
-        low_double[r] = lows[r].to_double();
-        lows_known |= std::uint64_t(1) << r;
-      }
-    };
-    auto high = [&](std::size_t h) {
-      std::size_t path[64];
-      unsigned count = 0;
-      for (std::size_t r = h; !highs_known[r]; r &= r - 1) path[count++] = r;
-      while (count > 0) {
-        const std::size_t r = path[--count], below = r & (r - 1);
-        const auto digit = low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
-        highs[r] = below == 0 ? squares[digit] : highs[below] * squares[digit];
-        high_error[r] = below == 0 ? square_error[digit] : high_error[below] + square_error[digit] + 1;
-        high_double[r] = highs[r].to_double();
-        highs_known[r] = 1;
-      }
-    };
-    const std::size_t count = order.size();
-    auto flow = [&](std::size_t step) { return up ? order[count - 1 - step] : order[step]; };
-    auto power_of = [&](std::size_t i) {
-      return static_cast<std::uint64_t>(up ? n_[i] - n_min_ : n_max_ - n_[i]);
-    };
-    std::size_t i = flow(0);
-    std::uint64_t k = power_of(i);
+    if (highs.size() < plan.high_count) {
+      highs.resize(plan.high_count);
+      high_error.resize(plan.high_count);
+      high_double.resize(plan.high_count);
+    }
+    for (const std::size_t r : plan.highs) {
+      const std::size_t below = r & (r - 1);
+      const auto digit = horner_plan::low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
+      highs[r] = below == 0 ? squares[digit] : highs[below] * squares[digit];
+      high_error[r] = below == 0 ? square_error[digit] : high_error[below] + square_error[digit] + 1;
+      high_double[r] = highs[r].to_double();
+    }
+    const std::size_t count = plan.steps.size();
+    std::size_t i = plan.steps[0].flow;
     fixed_sum acc(amounts[i]);
     // error: the bound on |acc's error|, in units of 2^-128; acc_size: sum |a| b^(k_i - k), at
     // least |acc|; moment1: sum a k b^k, f' up to 1/D and sign (as in eval_horner).
     double error = 0, acc_size = std::fabs(amounts_double[i]);
-    double moment1 = amounts_double[i] * static_cast<double>(k);
-    for (std::size_t step = 1; step < count; ++step) {
-      i = flow(step);
-      const std::uint64_t next_k = power_of(i), gap = k - next_k;
-      k = next_k;
+    double moment1 = amounts_double[i] * static_cast<double>(plan.steps[0].power);
+    for (std::size_t s = 1; s < count; ++s) {
+      const horner_plan::step& step = plan.steps[s];
+      i = step.flow;
       double p = 1.0;  // b^gap's leading double
-      if (gap != 0) {
-        const auto q = static_cast<unsigned>(gap & (low_size - 1));
-        const auto h = static_cast<std::size_t>(gap >> low_bits);
+      const unsigned q = step.low;
+      const std::size_t h = step.high;
+      if (q != 0 || h != 0) {
         unit_fraction power;
         double power_error;
-        if (q != 0) low(q);
-        if (h != 0) high(h);
         if (q != 0 && h != 0) {
           power = lows[q] * highs[h];
           power_error = low_error[q] + high_error[h] + 1;
@@ -457,7 +432,7 @@ public:
       acc.add_whole(amounts[i]);
       const double a = amounts_double[i];
       acc_size += std::fabs(a);
-      moment1 = moment1 * p + a * static_cast<double>(k);
+      moment1 = moment1 * p + a * static_cast<double>(step.power);
     }
     const wide_float f = acc.to_wide();
     const double d = static_cast<double>(denominator_);
@@ -647,19 +622,18 @@ public:
   template <class T, bool Fused = false>
   power_sum<T> eval_horner(T m, bool up, const std::vector<T>& amounts, const std::vector<double>& amounts_double,
                            double u, bool amounts_are_doubles = false) const {
-    const std::vector<std::size_t>& order = time_order();
     // Squares b^(2^j) and bounds on their relative errors, in units of u. Squaring m keeps its
     // relative error (the factor (2m + 2) / (m + 2) is below 1 for -1 < m <= 0) and adds two
     // roundings; rounding m + 1 adds one unit relative to b^(2^j), and m's error weighs |m| / b^(2^j)
     // there. (e^(-|x|/D) - 1's own error is the caller's: see eval(quad).)
-    std::array<T, 64> squares{};
-    std::array<double, 64> square_error{};
-    const std::uint64_t span = static_cast<std::uint64_t>(n_max_ - n_min_);
-    const int squares_known = span == 0 ? 0 : 64 - __builtin_clzll(span);
     //
     // Once a square is below 1/2, m is near -1 and m + 1 would lose the square's relative
     // precision (all of it below 2^-127: a power e^-100 came out as 0); the squares after it are
     // then squared directly, which doubles the relative error and adds a rounding.
+    std::array<T, 64> squares{};
+    std::array<double, 64> square_error{};
+    const std::uint64_t span = static_cast<std::uint64_t>(n_max_ - n_min_);
+    const int squares_known = span == 0 ? 0 : 64 - __builtin_clzll(span);
     double m_error = 0;
     bool direct = false;
     for (int j = 0; j < squares_known; ++j) {
@@ -678,61 +652,37 @@ public:
       square_error[jj] = (std::fabs(leading(m)) * m_error + 1) / b;
       direct = b < 0.5;
     }
-    // Entry q of a table is entry q & (q - 1) times the square of q's lowest binary digit (found
-    // when first needed, as in eval_powers); its error is theirs plus the product's rounding.
-    constexpr unsigned low_bits = 6, low_size = 1u << low_bits;
-    std::array<T, low_size> lows{};
-    std::array<double, low_size> low_error{}, low_double{};  // bounds; leading doubles
-    std::uint64_t lows_known = 1;
-    lows[0] = T{1.0};
-    low_double[0] = 1.0;
-    const std::size_t high_count = static_cast<std::size_t>(span >> low_bits) + 1;
+    // Entry q of a table is entry q & (q - 1) times the square of q's lowest binary digit; its
+    // error is theirs plus the product's rounding. Only the entries the plan names are built.
+    const horner_plan& plan = plan_for(up);
+    std::array<T, horner_plan::low_size> lows{};
+    std::array<double, horner_plan::low_size> low_error{}, low_double{};  // bounds; leading doubles
+    for (std::uint64_t bits = plan.lows; bits != 0; bits &= bits - 1) {
+      const auto r = static_cast<unsigned>(__builtin_ctzll(bits)), below = r & (r - 1);
+      const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
+      lows[r] = below == 0 ? squares[digit] : product<Fused>(lows[below], squares[digit]);
+      low_error[r] = below == 0 ? square_error[digit] : low_error[below] + square_error[digit] + 1;
+      low_double[r] = leading(lows[r]);
+    }
     horner_tables<T>& table = tables(T{});
     std::vector<T>& highs = table.highs;
     std::vector<double>& high_error = table.high_error;
     std::vector<double>& high_double = table.high_double;
-    std::vector<char>& highs_known = table.highs_known;
-    highs.assign(high_count, T{});
-    high_error.assign(high_count, 0.0);
-    high_double.assign(high_count, 1.0);
-    highs_known.assign(high_count, 0);
-    highs[0] = T{1.0};
-    highs_known[0] = 1;
-    auto low = [&](unsigned q) {
-      unsigned path[low_bits];
-      unsigned count = 0;
-      for (unsigned r = q; !((lows_known >> r) & 1); r &= r - 1) path[count++] = r;
-      while (count > 0) {
-        const unsigned r = path[--count], below = r & (r - 1);
-        const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
-        lows[r] = below == 0 ? squares[digit] : product<Fused>(lows[below], squares[digit]);
-        low_error[r] = below == 0 ? square_error[digit] : low_error[below] + square_error[digit] + 1;
-        low_double[r] = leading(lows[r]);
-        lows_known |= std::uint64_t(1) << r;
-      }
-    };
-    auto high = [&](std::size_t h) {
-      std::size_t path[64];
-      unsigned count = 0;
-      for (std::size_t r = h; !highs_known[r]; r &= r - 1) path[count++] = r;
-      while (count > 0) {
-        const std::size_t r = path[--count], below = r & (r - 1);
-        const auto digit = low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
-        highs[r] = below == 0 ? squares[digit] : product<Fused>(highs[below], squares[digit]);
-        high_error[r] = below == 0 ? square_error[digit] : high_error[below] + square_error[digit] + 1;
-        high_double[r] = leading(highs[r]);
-        highs_known[r] = 1;
-      }
-    };
-    // Highest power first: the latest flow when x >= 0 (powers count from the earliest), the
-    // earliest when x < 0 (they count back from the latest).
-    const std::size_t count = order.size();
-    auto flow = [&](std::size_t step) { return up ? order[count - 1 - step] : order[step]; };
-    auto power_of = [&](std::size_t i) {
-      return static_cast<std::uint64_t>(up ? n_[i] - n_min_ : n_max_ - n_[i]);
-    };
-    std::size_t i = flow(0);
-    std::uint64_t k = power_of(i);
+    if (highs.size() < plan.high_count) {
+      highs.resize(plan.high_count);
+      high_error.resize(plan.high_count);
+      high_double.resize(plan.high_count);
+    }
+    for (const std::size_t r : plan.highs) {
+      const std::size_t below = r & (r - 1);
+      const auto digit = horner_plan::low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
+      highs[r] = below == 0 ? squares[digit] : product<Fused>(highs[below], squares[digit]);
+      high_error[r] = below == 0 ? square_error[digit] : high_error[below] + square_error[digit] + 1;
+      high_double[r] = leading(highs[r]);
+    }
+    // Highest power first (the plan's order).
+    const std::size_t count = plan.steps.size();
+    std::size_t i = plan.steps[0].flow;
     T acc = amounts[i];
     // The bound on |acc's error| (in units of u) is kept for wide_float only: the double-double
     // step's result is checked by the wide step after it, and the bookkeeping was a sixth of its
@@ -741,18 +691,15 @@ public:
     constexpr bool bounded = std::is_same_v<T, wide_float>;
     double error = 0, acc_size = std::fabs(amounts_double[i]);
     // sum a k b^k in double, by the same rule: f' up to 1/D and sign.
-    double moment1 = amounts_double[i] * static_cast<double>(k);
-    for (std::size_t step = 1; step < count; ++step) {
-      i = flow(step);
-      const std::uint64_t next_k = power_of(i), gap = k - next_k;
-      k = next_k;
+    double moment1 = amounts_double[i] * static_cast<double>(plan.steps[0].power);
+    for (std::size_t s = 1; s < count; ++s) {
+      const horner_plan::step& step = plan.steps[s];
+      i = step.flow;
       T power{1.0};
       double power_error = 0, p = 1.0;  // p: b^gap's leading double
-      if (gap != 0) {
-        const auto q = static_cast<unsigned>(gap & (low_size - 1));
-        const auto h = static_cast<std::size_t>(gap >> low_bits);
-        if (q != 0) low(q);
-        if (h != 0) high(h);
+      const unsigned q = step.low;
+      const std::size_t h = step.high;
+      if (q != 0 || h != 0) {
         if (q != 0 && h != 0) {
           power = product<Fused>(lows[q], highs[h]);
           power_error = low_error[q] + high_error[h] + 1;
@@ -774,12 +721,12 @@ public:
         (void)amounts_are_doubles;
         acc = acc + amounts[i];
       }
-      const double a = amounts_double[i], kd = static_cast<double>(k);
+      const double a = amounts_double[i], kd = static_cast<double>(step.power);
       if constexpr (bounded) {
         // The carried error scaled by b^gap; the product's error (b^gap's own and the rounding,
         // relative to the product); the sum's rounding (3/4 unit of the new acc).
         const double size = acc_size * p + std::fabs(a);
-        error = error * p + acc_size * p * (gap != 0 ? power_error + 0.5 : 0) + 0.75 * size;
+        error = error * p + acc_size * p * (q != 0 || h != 0 ? power_error + 0.5 : 0) + 0.75 * size;
         acc_size = size;
       }
       moment1 = moment1 * p + a * kd;
@@ -900,15 +847,73 @@ private:
     }
     return &a_w_;
   }
-  // The flows' indexes in time order, found once (usually given in that order already).
-  const std::vector<std::size_t>& time_order() const {
-    if (order_.empty()) {
-      order_.resize(n_.size());
-      std::iota(order_.begin(), order_.end(), std::size_t(0));
-      if (!std::is_sorted(n_.begin(), n_.end()))
-        std::stable_sort(order_.begin(), order_.end(), [&](std::size_t i, std::size_t j) { return n_[i] < n_[j]; });
+  // How eval_horner and eval_fixed walk the flows for x >= 0 (up) or x < 0, found once per
+  // direction (the polish evaluates two or three times in the same one): the flows from the
+  // highest power of b down (the latest first when x >= 0, as powers count from the earliest; the
+  // earliest first otherwise), each with its power and the gap from the flow before split into
+  // table indexes, gap mod 64 and gap / 64; and the table entries those indexes need, with every
+  // entry they are built from (q & (q - 1), down to a square), so that the tables are built before
+  // the walk, without a test a flow. Entries are built in ascending order: each after its factor.
+  struct horner_plan {
+    static constexpr unsigned low_bits = 6, low_size = 1u << low_bits;
+    struct step {
+      std::size_t flow;
+      std::uint64_t power;  // k: b^k is the flow's discount factor, relative to the reference time
+      unsigned low;         // (previous k - k) mod 64
+      std::size_t high;     // (previous k - k) / 64
+    };
+    std::vector<step> steps;         // steps[0] has no gap (low = high = 0)
+    std::uint64_t lows = 0;          // bit q: low entry q is built
+    std::vector<std::size_t> highs;  // high entries built, ascending
+    std::size_t high_count = 1;      // a high table's size: the largest entry + 1
+  };
+  const horner_plan& plan_for(bool up) const {
+    horner_plan& plan = plans_[up ? 1 : 0];
+    if (!plan.steps.empty()) return plan;
+    const std::size_t count = n_.size();
+    std::vector<std::size_t> order(count);  // the flows by time (usually given in that order)
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    if (!std::is_sorted(n_.begin(), n_.end()))
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return n_[i] < n_[j]; });
+    if (up) std::reverse(order.begin(), order.end());
+    plan.steps.reserve(count);
+    const auto span = static_cast<std::uint64_t>(n_max_ - n_min_);
+    std::vector<std::uint64_t> highs(static_cast<std::size_t>((span >> horner_plan::low_bits) / 64 + 1), 0);  // bit sets
+    const std::int64_t reference = up ? n_min_ : n_max_, sign = up ? 1 : -1;
+    std::uint64_t previous = static_cast<std::uint64_t>(sign * (n_[order[0]] - reference)), lows = 0;
+    for (const std::size_t i : order) {
+      const auto k = static_cast<std::uint64_t>(sign * (n_[i] - reference));
+      const std::uint64_t gap = previous - k;  // (0 for the first)
+      previous = k;
+      const auto q = static_cast<unsigned>(gap & (horner_plan::low_size - 1));
+      const auto h = static_cast<std::size_t>(gap >> horner_plan::low_bits);
+      plan.steps.push_back({i, k, q, h});
+      lows |= std::uint64_t(1) << q;
+      highs[h / 64] |= std::uint64_t(1) << (h % 64);
     }
-    return order_;
+    // The entries the indexes name, and those they are built from: from the top down, each
+    // entry's factor r & (r - 1) is below it. (Entry 0, b^0, is never built.)
+    for (std::uint64_t pending = lows & ~std::uint64_t(1); pending != 0;) {
+      const unsigned r = 63 - static_cast<unsigned>(__builtin_clzll(pending)), below = r & (r - 1);
+      pending &= ~(std::uint64_t(1) << r);
+      if (below != 0 && !((lows >> below) & 1)) pending |= std::uint64_t(1) << below;
+      lows |= std::uint64_t(1) << below;
+    }
+    plan.lows = lows & ~std::uint64_t(1);
+    for (std::size_t w = highs.size(); w-- > 0;) {
+      for (std::uint64_t pending = highs[w] & (w == 0 ? ~std::uint64_t(1) : ~std::uint64_t(0)); pending != 0;) {
+        const auto bit = 63 - static_cast<unsigned>(__builtin_clzll(pending));
+        pending &= ~(std::uint64_t(1) << bit);
+        const std::size_t below = (w * 64 + bit) & (w * 64 + bit - 1);
+        if (below / 64 == w && below != 0 && !((highs[w] >> (below % 64)) & 1)) pending |= std::uint64_t(1) << (below % 64);
+        highs[below / 64] |= std::uint64_t(1) << (below % 64);
+      }
+    }
+    for (std::size_t w = 0; w < highs.size(); ++w)
+      for (std::uint64_t bits = highs[w] & (w == 0 ? ~std::uint64_t(1) : ~std::uint64_t(0)); bits != 0; bits &= bits - 1)
+        plan.highs.push_back(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+    plan.high_count = plan.highs.empty() ? 1 : plan.highs.back() + 1;
+    return plan;
   }
   // The amounts as whole numbers for eval_fixed, all at the largest scale (as wide_amounts): when
   // every one is a 64-bit coefficient, and their absolute values, so scaled, sum below 2^62 (so
@@ -997,34 +1002,26 @@ private:
   const std::vector<ratio>* times_ = nullptr;      // exact times when not integral
   mutable std::vector<quad> a_q_;  // filled by quad_amounts() when a quad evaluation first needs it
   mutable std::vector<wide_float> a_w_;  // the same for wide_amounts()
-  // For eval_horner: the flows' indexes in time order and the wide amounts as doubles (both once).
-  mutable std::vector<std::size_t> order_;
+  // For eval_horner and eval_fixed: their plans (x < 0, x >= 0) and the wide amounts as doubles
+  // (each found once).
+  mutable std::array<horner_plan, 2> plans_;
   mutable std::vector<double> amounts_double_;
   mutable wide_float reciprocal_denominator_;  // 1 / D, once
   mutable std::vector<std::int64_t> a_whole_;   // whole_amounts()
   mutable std::vector<double> whole_double_;   // whole_amounts_double() (amounts at several scales)
   mutable signed char whole_state_ = 0;        // whole_amounts(): 0 not yet known, 1 found, -1 none
-  // The high power tables of eval_horner, eval_fixed and eval(double): scratch space that every evaluation
-  // fills afresh, one per thread and type, kept from one sum to the next to save the allocations
-  // (an XIRR of 100 flows made a dozen). No evaluation calls another, so one set per thread serves.
+  // The high power tables of eval_horner, eval_fixed and eval(double): scratch space that every
+  // evaluation fills afresh (the entries its plan names; only those are read), one per thread and
+  // type, kept from one sum to the next to save the allocations (an XIRR of 100 flows made a
+  // dozen). No evaluation calls another, so one set per thread serves.
   template <class T>
   struct horner_tables {
     std::vector<T> highs;
     std::vector<double> high_error, high_double;
-    std::vector<char> highs_known;
   };
   template <class T>
   static horner_tables<T>& tables(const T&) {
     thread_local horner_tables<T> kept;
-    return kept;
-  }
-  struct fixed_tables {
-    std::vector<unit_fraction> highs;
-    std::vector<double> high_error, high_double;
-    std::vector<char> highs_known;
-  };
-  static fixed_tables& kept_fixed_tables() {
-    thread_local fixed_tables kept;
     return kept;
   }
   static std::vector<double>& highs_double() {

@@ -66,7 +66,8 @@ std::vector<decimal> decimal_list(py::handle values, const std::string& field) {
 std::vector<date> date_list(py::handle values, const std::string& field) {
   if (PyUnicode_Check(values.ptr()) || !py::isinstance<py::iterable>(values))
     throw invalid_input("expected a sequence of datetime.date, got " + describe(values), field);
-  return convert_list<date>(values, field, read_exact_date, to_date_at);
+  const exact_date_reader reader;
+  return convert_list<date>(values, field, [&](PyObject* v, date& out) { return reader.read(v, out); }, to_date_at);
 }
 
 // Whole-number arguments (type, basis, periods, months); the functions check their own ranges.

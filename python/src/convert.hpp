@@ -7,6 +7,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -68,6 +70,24 @@ date to_date_at(py::handle value, const std::string& list, std::size_t index);
 // A value that is exactly a datetime.date from year 1400 (what to_date_at reads directly); false
 // for anything else. Runs no Python code.
 bool read_exact_date(PyObject* v, date& out);
+// For a list of dates: read_exact_date, with the day number of the first of each month and the
+// month's length taken from boost's calendar once per month and thread, and kept (a list of cash
+// flows names a few dozen months; boost's constructor, its checks and the day-number formula,
+// was most of the conversion). The date is then that first day plus the day of the month.
+class exact_date_reader {
+public:
+  exact_date_reader();
+  bool read(PyObject* v, date& out) const;
+
+private:
+  struct month {
+    std::uint32_t key = 0;  // 12 year + month (never 0 for years from 1400); 0 for an empty slot
+    std::uint32_t first_day = 0;
+    int length = 0;
+  };
+  static constexpr std::size_t month_slots = 256;  // months by key mod 256: 21 years without a clash
+  month* months_;
+};
 std::optional<date> to_optional_date(py::handle value, const std::string& field);
 py::object from_date(const date& value);
 

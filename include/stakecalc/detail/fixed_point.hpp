@@ -17,6 +17,10 @@
 #include <cmath>
 #include <cstdint>
 
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
 #include "stakecalc/detail/wide_float.hpp"
 
 namespace stakecalc::detail {
@@ -25,6 +29,19 @@ namespace fixed_point_detail {
 inline std::uint64_t low(uint128 v) { return static_cast<std::uint64_t>(v); }
 inline std::uint64_t high(uint128 v) { return static_cast<std::uint64_t>(v >> 64); }
 inline uint128 product(std::uint64_t a, std::uint64_t b) { return static_cast<uint128>(a) * b; }
+// a + b + carry, the carry out left in `carry` (0 or 1): the processor's add-with-carry where
+// there is one (written with 128-bit sums, GCC kept every partial sum on the stack).
+inline std::uint64_t add_with_carry(std::uint64_t a, std::uint64_t b, unsigned char& carry) {
+#if defined(__x86_64__)
+  unsigned long long sum;
+  carry = _addcarry_u64(carry, a, b, &sum);
+  return sum;
+#else
+  const uint128 sum = static_cast<uint128>(a) + b + carry;
+  carry = static_cast<unsigned char>(sum >> 64);
+  return static_cast<std::uint64_t>(sum);
+#endif
+}
 }  // namespace fixed_point_detail
 
 // bits / 2^128, a number in [0, 1).
@@ -85,15 +102,29 @@ public:
     const std::uint64_t u0 = limb_[0], u1 = limb_[1], u2 = limb_[2];
     const uint128 u0p1 = product(u0, p1), u1p0 = product(u1, p0), u1p1 = product(u1, p1), u2p0 = product(u2, p0),
                   u2p1 = product(u2, p1);
-    // Columns of 64 bits; the result is columns 2, 3 and 4 (bits 128 to 319), with every carry
-    // from below.
-    uint128 column = static_cast<uint128>(high(product(u0, p0))) + low(u0p1) + low(u1p0);  // column 1
-    column = (column >> 64) + high(u0p1) + high(u1p0) + low(u1p1) + low(u2p0);
+    // The products summed in 64-bit columns from bit 64 (r64) to bit 256 (r256), each chain of
+    // additions carrying into the columns above; the result is r128, r192 and r256. (u0 p0
+    // reaches bit 64 only by its high half; r64 itself is below the result.)
+    unsigned char c = 0;
+    std::uint64_t r64 = add_with_carry(low(u0p1), low(u1p0), c);
+    std::uint64_t r128 = add_with_carry(high(u0p1), high(u1p0), c);
+    std::uint64_t r192 = c;
+    c = 0;
+    r64 = add_with_carry(r64, high(product(u0, p0)), c);
+    r128 = add_with_carry(r128, low(u1p1), c);
+    r192 = add_with_carry(r192, high(u1p1), c);
+    std::uint64_t r256 = c;
+    c = 0;
+    r128 = add_with_carry(r128, low(u2p0), c);
+    r192 = add_with_carry(r192, high(u2p0), c);
+    r256 += c;
+    c = 0;
+    r192 = add_with_carry(r192, low(u2p1), c);
+    r256 = add_with_carry(r256, high(u2p1), c);  // (the result fits: no carry out)
     fixed_sum r;
-    r.limb_[0] = low(column);
-    column = (column >> 64) + high(u1p1) + high(u2p0) + low(u2p1);
-    r.limb_[1] = low(column);
-    r.limb_[2] = low((column >> 64) + high(u2p1));
+    r.limb_[0] = r128;
+    r.limb_[1] = r192;
+    r.limb_[2] = r256;
     if (negative()) {  // less p 2^64: p0 from limb 1 and p1 with the borrow from limb 2
       const std::uint64_t before = r.limb_[1];
       r.limb_[1] -= p0;
