@@ -149,7 +149,21 @@ public:
   // their powers of b = e^(-|x|/D) from two tables, as eval(double_double) does: a product per
   // flow instead of an exponential (the search evaluates f some ten times).
   std::pair<double, double> eval(double x) const {
+    const double_sums v = eval_sums<false>(x);
+    return {v.f, v.df};
+  }
+
+  // f and f' at x as eval(double) finds them, and for x >= 0 a bound on |f''| over [x, infinity)
+  // for the search (keeps_sign): sum |a| dt^2 e^(-x dt), dt = t - t_min >= 0 (each term only
+  // falls as x grows), with the amounts' absolute sum (for the margin of its roundings). NaN for
+  // the bound when x < 0 or the times are not whole.
+  struct double_sums {
+    double f, df, curvature, size;
+  };
+  template <bool Bound = true>
+  double_sums eval_sums(double x) const {
     const std::uint64_t span = integral_ ? static_cast<std::uint64_t>(n_max_ - n_min_) : 0;
+    constexpr double none = std::numeric_limits<double>::quiet_NaN();
     if (integral_ && span < (std::uint64_t(1) << 22) && std::isfinite(x)) {
       const bool up = x >= 0;
       constexpr unsigned low_bits = 6, low_size = 1u << low_bits;
@@ -171,15 +185,21 @@ public:
       for (std::size_t h = 1; h < highs_double_.size(); ++h)
         highs_double_[h] = highs_double_[h & (h - 1)] * squares[low_bits + static_cast<std::size_t>(__builtin_ctzll(h))];
       const std::int64_t n_ref = up ? n_min_ : n_max_;
-      double f = 0, df = 0;
+      double f = 0, df = 0, curvature = 0, size = 0;
       for (std::size_t i = 0; i < a_d_.size(); ++i) {
         const std::int64_t dn = n_[i] - n_ref;
         const auto k = static_cast<std::uint64_t>(up ? dn : -dn);
         const double term = a_d_[i] * (lows[k & (low_size - 1)] * highs_double_[k >> low_bits]);
         f += term;
         df -= static_cast<double>(dn) * term;
+        if constexpr (Bound) {
+          const double n = static_cast<double>(dn);
+          curvature += n * n * std::fabs(term);
+          size += std::fabs(a_d_[i]);
+        }
       }
-      return {f, df / static_cast<double>(denominator_)};
+      const double d = static_cast<double>(denominator_);
+      return {f, df / d, up && Bound ? curvature / (d * d) : none, size};
     }
     double t_ref = x >= 0 ? t_min_ : t_max_;
     double f = 0, df = 0;
@@ -190,7 +210,7 @@ public:
       f += term;
       df -= dt * term;
     }
-    return {f, df};
+    return {f, df, none, none};
   }
 
   // {f, f'} at x in quad, scaled as described above. With `error`, also an estimate of |error of
@@ -1396,15 +1416,35 @@ std::optional<wide_float> first_wide_step(const exponential_sum& sum, double rou
   return wide_float(x.hi) + wide_float(x.lo);  // exact
 }
 
+// Whether f keeps the sign of f(x0) (not 0) over [x0, x0 + delta], from f(x0), f'(x0) and a bound
+// M on |f''| over that interval (exponential_sum::eval_sums): there f(x0 + u) lies within M u^2 / 2
+// of f(x0) + f'(x0) u, so s f (s the sign of f(x0)) is at least s f(x0) + min(0, s f'(x0) delta -
+// M delta^2 / 2) (the least of a concave function of u is at an end). The roundings of the three
+// sums in double are some 1e-15 of the amounts' absolute sum times the powers of the span (in
+// years) that weigh them; 1e-12 of that is the margin.
+bool keeps_sign(const exponential_sum::double_sums& at_x0, double span, double delta) {
+  if (!(at_x0.f != 0) || !std::isfinite(at_x0.curvature) || !std::isfinite(at_x0.df)) return false;
+  const double s = at_x0.f > 0 ? 1 : -1;
+  const double least = s * at_x0.f + std::min(0.0, s * at_x0.df * delta - at_x0.curvature * delta * delta / 2);
+  const double margin = 1e-12 * at_x0.size * (1 + span * delta + span * span * delta * delta);
+  return least > margin;
+}
+
 decimal solve(const exponential_sum& sum, const decimal& guess, int digits, const std::string& where) {
   if (sum.t_min() == sum.t_max())
     throw no_solution("all flows fall on one date: no rate, or every rate, makes them worth zero", where);
   double x0 = std::log1p(guess.to_double());
   // The search keeps f' at the bracket's ends (eval finds it anyway): refine_root's first point is
   // then interpolated from both ends' values and slopes, close enough that a Newton step or two
-  // finish (three, from the chord).
-  auto fd = [&](double v) { return sum.eval(v); };
-  auto found = find_sign_change(fd, x0, -40.0, 40.0);
+  // finish (three, from the chord). At the guess, a bound on f'' as well: when it shows that f
+  // keeps its sign over the grid points above the guess, the search need not evaluate them (it
+  // would find no sign change there), and a root below the guess takes one or two evaluations
+  // fewer.
+  const exponential_sum::double_sums at_guess = sum.eval_sums(x0);
+  auto fd = [&](double v) { return v == x0 ? std::pair{at_guess.f, at_guess.df} : sum.eval(v); };
+  const double span = sum.t_max() - sum.t_min();
+  auto keeps_sign_up_to = [&](double x) { return keeps_sign(at_guess, span, x - x0); };
+  auto found = find_sign_change(fd, x0, -40.0, 40.0, keeps_sign_up_to);
   if (!found)
     throw no_solution("no rate between -100% and e^40 - 1 makes the present value change sign", where);
   // The double-double polish converges from a root good to 1e-11 as fast as from one good to

@@ -124,6 +124,25 @@ TEST(Xirr, GuessSelectsAmongSeveralRoots) {
   EXPECT_TRUE(close_to(irr(amounts, dec("0.5")), ratio(2, 10)));
 }
 
+TEST(Xirr, TheRootRuleHoldsWhereTheSearchSkipsGridPoints) {
+  // -100 now, 100 (u + w) after a year and -100 u w after two have the roots 1 + r = u and w. The
+  // rule (cash_flow.hpp): grid intervals of x = ln(1 + r) from the guess 0.1 outward, above before
+  // below. The search skips grid points above the guess where a bound on f'' shows f keeps its
+  // sign; these cases put a root just above the guess (it must not be skipped), roots far off on
+  // both sides (the one below comes first in the rule's order), and a root two intervals up that
+  // comes first (the skipped point below it is then evaluated to bracket it).
+  const std::vector<date> dates = {d("2021-01-01"), d("2022-01-01"), d("2023-01-01")};  // 365 days each
+  auto rate = [&](const char* u_plus_w, const char* u_times_w) {
+    return xirr({dec("-100"), dec(u_plus_w), -dec(u_times_w)}, dates);
+  };
+  // 12% (x = 0.1133, in [0.0953, 0.1153], the first interval up) before 8% (the first below).
+  EXPECT_TRUE(close_to(rate("220", "120.96"), ratio(12, 100)));
+  // 30% (x = 0.262, fourth interval up) and 1% (x = 0.00995, third interval down): 1% comes first.
+  EXPECT_TRUE(close_to(rate("231", "131.3"), ratio(1, 100)));
+  // 14% (x = 0.131, second interval up) before 3% (third down).
+  EXPECT_TRUE(close_to(rate("217", "117.42"), ratio(14, 100)));
+}
+
 TEST(Irr, NumpyFinancialDocumentedExamples) {
   // numpy-financial index page: npf.irr([-250000, 100000, 150000, 200000, 250000, 300000])
   // = 0.5672303344358536; numpy.irr docs: np.irr([-100, 39, 59, 55, 20]) = 0.2809484211599611.

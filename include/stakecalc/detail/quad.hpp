@@ -19,6 +19,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -262,26 +263,46 @@ std::pair<double, double> value_and_slope(F& f, double x) {
 // f has the same sign at every grid point. `f` returns f(x), or {f(x), f'(x)} (the slopes are then
 // kept in the result, for refine_root's first point); it may return NaN where f is undefined: such
 // points end the search on that side.
-template <class F>
-std::optional<sign_change> find_sign_change(F f, double x0, double lo, double hi) {
+//
+// `keeps_sign_up_to(x)`, when given, says whether f is known to keep the sign of f(x0), never 0,
+// over [x0, x]: grid points above x0 up to such an x are then not evaluated (the search would find
+// no sign change among them), unless a sign change is found just above one, which then is.
+struct sign_unknown {
+  bool operator()(double) const { return false; }
+};
+template <class F, class KeepsSign = sign_unknown>
+std::optional<sign_change> find_sign_change(F f, double x0, double lo, double hi, KeepsSign keeps_sign_up_to = {}) {
   const auto [f0, df0] = value_and_slope(f, x0);
   if (f0 == 0) return sign_change{x0, f0, x0, f0, df0, df0};
   if (f0 != f0) return std::nullopt;
   double up = x0, fup = f0, dfup = df0, down = x0, fdown = f0, dfdown = df0;
   bool up_open = x0 < hi, down_open = x0 > lo;
+  bool up_known = true, sign_kept = true;  // f(up) evaluated; f keeps its sign up to `up`
   for (int k = 1; k < 64 && (up_open || down_open); ++k) {
     double offset = 0.02 * (std::ldexp(1.0, k) - 1);
     if (up_open) {
       const double x = std::min(x0 + offset, hi);
-      const auto [fx, dfx] = value_and_slope(f, x);
-      if (fx != fx) {
-        up_open = false;
-      } else {
-        if ((fx <= 0) != (fup <= 0) || fx == 0) return sign_change{up, fup, x, fx, dfup, dfx};
+      sign_kept = sign_kept && keeps_sign_up_to(x);
+      if (sign_kept) {  // f(x) has f0's sign: no sign change up to x
         up = x;
-        fup = fx;
-        dfup = dfx;
+        fup = f0;  // (its sign)
+        up_known = false;
         up_open = x < hi;
+      } else {
+        const auto [fx, dfx] = value_and_slope(f, x);
+        if (fx != fx) {
+          up_open = false;
+        } else {
+          if ((fx <= 0) != (fup <= 0) || fx == 0) {
+            if (!up_known) std::tie(fup, dfup) = value_and_slope(f, up);
+            return sign_change{up, fup, x, fx, dfup, dfx};
+          }
+          up = x;
+          fup = fx;
+          dfup = dfx;
+          up_known = true;
+          up_open = x < hi;
+        }
       }
     }
     if (down_open) {
