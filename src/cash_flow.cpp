@@ -284,7 +284,7 @@ public:
     double d2f;    // f'' (for the polish's estimate of how far Newton's last step left it)
     double error;  // estimated |error of f|: see the end of eval_powers
   };
-  power_sum<double_double> eval(double_double x) const { return eval_powers(x, a_dd_); }
+  power_sum<double_double> eval(double_double x) const { return eval_powers(x, dd_amounts()); }
 
   // Whether eval(quad) evaluates in wide_float (integral times, amounts of 64-bit coefficients).
   bool wide_ready() const { return fixed_ready() || (integral_ && wide_amounts() != nullptr); }
@@ -324,14 +324,14 @@ public:
   // step after it needs an error bound (none is kept for this one).
   power_sum<double_double> eval_horner(double_double x) const {
     const bool up = x.hi >= 0;
-    // Found once, here: in set_amounts' loop the test cost seven instructions an amount.
-    if (dd_amounts_are_doubles_ < 0)
-      dd_amounts_are_doubles_ = std::all_of(a_dd_.begin(), a_dd_.end(), [](const double_double& a) { return a.lo == 0; });
+    // Whether every amount is a double: found once (dd_amounts_for_horner), unless set_amounts
+    // knew it: in its general loop the test cost seven instructions an amount.
+    const std::vector<double_double>& amounts = dd_amounts_for_horner();
     const double_double m = expm1_of((up ? -x : x) / static_cast<double>(denominator_));
 #if STAKECALC_FMA_DISPATCH
     if (fused_multiply_add_in_use()) return eval_horner_fused(m, up);
 #endif
-    return eval_horner(m, up, a_dd_, a_d_, 0x1p-104, dd_amounts_are_doubles_ == 1);
+    return eval_horner(m, up, amounts, a_d_, 0x1p-104, dd_amounts_are_doubles_ == 1);
   }
 
 #if STAKECALC_FMA_DISPATCH
@@ -340,7 +340,7 @@ public:
   // seventeen, about a fifth of this step's time.
   // flatten: everything it calls is inlined into it, and so compiled for FMA too.
   __attribute__((target("fma"), flatten)) power_sum<double_double> eval_horner_fused(double_double m, bool up) const {
-    return eval_horner<double_double, true>(m, up, a_dd_, a_d_, 0x1p-104, dd_amounts_are_doubles_ == 1);
+    return eval_horner<double_double, true>(m, up, dd_amounts_for_horner(), a_d_, 0x1p-104, dd_amounts_are_doubles_ == 1);
   }
 #endif
 
@@ -635,7 +635,8 @@ public:
   //
   // amounts_are_doubles: every amount is a double-double with a zero low part (a whole number of
   // cents below 2^53), so acc + amount is the double-double-plus-double sum: the same result as
-  // the full double-double sum with a zero low part, in half the operations.
+  // the full double-double sum with a zero low part, in half the operations. The amounts are then
+  // read from amounts_double (`amounts` may be empty).
   //
   // Fused: double-double products through fused multiply-adds (multiply_fused), for the copy that
   // eval_horner_fused compiles for processors with them; the same results.
@@ -703,7 +704,7 @@ public:
     // Highest power first (the plan's order).
     const std::size_t count = plan.steps.size();
     std::size_t i = plan.steps[0].flow;
-    T acc = amounts[i];
+    T acc = amounts_are_doubles ? T{amounts_double[i]} : amounts[i];
     // The bound on |acc's error| (in units of u) is kept for wide_float only: the double-double
     // step's result is checked by the wide step after it, and the bookkeeping was a sixth of its
     // work. It needs acc's magnitude, for which sum |a| b^(k_i - k) serves (at least |acc|; reading
@@ -736,7 +737,7 @@ public:
         acc = product<Fused>(acc, power);
       }
       if constexpr (std::is_same_v<T, double_double>) {
-        acc = amounts_are_doubles ? acc + amounts[i].hi : acc + amounts[i];
+        acc = amounts_are_doubles ? acc + amounts_double[i] : acc + amounts[i];
       } else {
         (void)amounts_are_doubles;
         acc = acc + amounts[i];
@@ -800,8 +801,6 @@ private:
   // used as they are: the sums are then 10^scale times the true ones, a positive factor like the
   // one described above, and no division is needed.
   void set_amounts(const std::vector<decimal>& amounts) {
-    a_d_.reserve(amounts.size());
-    a_dd_.reserve(amounts.size());
     const bool one_scale = std::all_of(amounts.begin(), amounts.end(), [&](const decimal& a) {
       return a.is_small() && a.scale() == amounts.front().scale();
     });
@@ -810,21 +809,27 @@ private:
       // The coefficients are also the whole amounts of eval_fixed (whole_amounts), found in the
       // same pass; a 64-bit whole number is exact as a double-double, and within the range below.
       // A loop of its own: the general one below cost twice the instructions.
+      // The double-doubles only when needed (dd_amounts): below 2^53 every coefficient is exact as
+      // a double, which is all the Horner polish reads of them then.
       const std::size_t n = amounts.size();
       a_whole_.resize(n);
       a_d_.resize(n);
-      a_dd_.resize(n);
       uint128 total = 0;  // of the absolute values (each below 2^63)
+      std::uint64_t largest = 0;
       for (std::size_t i = 0; i < n; ++i) {
         const std::int64_t c = amounts[i].small_coefficient();
         a_whole_[i] = c;
-        total += c < 0 ? -static_cast<uint128>(c) : static_cast<uint128>(c);
-        a_dd_[i] = to_double_double(c);
-        a_d_[i] = a_dd_[i].hi;
+        const uint128 size = c < 0 ? -static_cast<uint128>(c) : static_cast<uint128>(c);
+        total += size;
+        largest = std::max(largest, static_cast<std::uint64_t>(size));
+        a_d_[i] = static_cast<double>(c);
       }
       whole_state_ = total < whole_limit ? 1 : -1;
+      if (largest <= (std::uint64_t(1) << 53)) dd_amounts_are_doubles_ = 1;
       return;
     }
+    a_d_.reserve(amounts.size());
+    a_dd_.reserve(amounts.size());
     for (const decimal& a : amounts) {
       double_double v;
       if (a.is_small() && a.scale() <= 22) {
@@ -842,6 +847,24 @@ private:
       const double size = std::fabs(v.hi);
       amounts_in_range_ = amounts_in_range_ && (size == 0 || (size > 1e-100 && size < 1e100));
     }
+  }
+  // The amounts as double-doubles: found by set_amounts, except for amounts at one scale (their
+  // coefficients), found here when first needed.
+  const std::vector<double_double>& dd_amounts() const {
+    if (a_dd_.empty() && one_scale_) {
+      a_dd_.reserve(a_whole_.size());
+      for (const std::int64_t c : a_whole_) a_dd_.push_back(to_double_double(c));
+    }
+    return a_dd_;
+  }
+  // What eval_horner reads: nothing when every amount is a double (it reads a_d_ then).
+  const std::vector<double_double>& dd_amounts_for_horner() const {
+    static const std::vector<double_double> none;
+    if (dd_amounts_are_doubles_ < 0) dd_amounts_are_doubles_ = all_doubles(dd_amounts()) ? 1 : 0;
+    return dd_amounts_are_doubles_ == 1 ? none : dd_amounts();
+  }
+  static bool all_doubles(const std::vector<double_double>& amounts) {
+    return std::all_of(amounts.begin(), amounts.end(), [](const double_double& a) { return a.lo == 0; });
   }
   static double pow10_double(int k) {  // exact for 0 <= k <= 22
     return powers_of_ten<double, 23>()[static_cast<std::size_t>(k)];
@@ -1052,8 +1075,8 @@ private:
   std::vector<quad> t_q_;
   std::vector<double> a_d_;
   mutable std::vector<double> t_d_;  // see times_double()
-  std::vector<double_double> a_dd_;
-  mutable signed char dd_amounts_are_doubles_ = -1;  // every a_dd_ has a zero low part (eval_horner); -1: not known yet
+  mutable std::vector<double_double> a_dd_;  // see dd_amounts()
+  mutable signed char dd_amounts_are_doubles_ = -1;  // every amount's double-double has a zero low part; -1: not known yet
   bool amounts_in_range_ = true;
   bool one_scale_ = false;  // every amount a 64-bit coefficient at one scale (set_amounts)
   double t_min_ = 0, t_max_ = 0;

@@ -3,6 +3,7 @@
 #include <datetime.h>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
@@ -350,26 +351,20 @@ bool read_exact_date(PyObject* v, date& out) {
 
 exact_date_reader::exact_date_reader() {
   if (!PyDateTimeAPI) PyDateTime_IMPORT;
+  date_type_ = PyDateTimeAPI->DateType;
+  data_offset_ = offsetof(PyDateTime_Date, data);
   thread_local std::array<month, month_slots> kept{};  // (one look-up of the thread's copy per list)
   months_ = kept.data();
 }
 
-bool exact_date_reader::read(PyObject* v, date& out) const {
-  if (!PyDate_CheckExact(v)) return false;
-  const int y = PyDateTime_GET_YEAR(v);
-  if (y < 1400) return false;
-  const int m = PyDateTime_GET_MONTH(v), d = PyDateTime_GET_DAY(v);
-  const auto key = static_cast<std::uint32_t>(12 * y + m);
+bool exact_date_reader::read_first_time(PyObject* v, date& out, std::uint32_t key) const {
+  if (!read_exact_date(v, out)) return false;  // (boost's constructor checks the day)
+  const auto year = static_cast<unsigned short>(PyDateTime_GET_YEAR(v));
+  const auto month_of_year = static_cast<unsigned short>(PyDateTime_GET_MONTH(v));
   month& slot = months_[key % month_slots];
-  if (slot.key != key) {
-    const auto year = static_cast<unsigned short>(y), month_of_year = static_cast<unsigned short>(m);
-    slot.first_day = date(year, month_of_year, 1).day_number();
-    slot.length = boost::gregorian::gregorian_calendar::end_of_month_day(year, month_of_year);
-    slot.key = key;
-  }
-  // (A datetime.date is always a valid date; anything else would get boost's own error.)
-  if (d < 1 || d > slot.length) return read_exact_date(v, out);
-  out = date(static_cast<date::date_int_type>(slot.first_day + static_cast<std::uint32_t>(d - 1)));
+  slot.first_day = date(year, month_of_year, 1).day_number();
+  slot.length = boost::gregorian::gregorian_calendar::end_of_month_day(year, month_of_year);
+  slot.key = key;
   return true;
 }
 

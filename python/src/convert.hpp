@@ -77,7 +77,20 @@ bool read_exact_date(PyObject* v, date& out);
 class exact_date_reader {
 public:
   exact_date_reader();
-  bool read(PyObject* v, date& out) const;
+  // Inline, for the loop over a list: a call per element had been a third of the reading.
+  bool read(PyObject* v, date& out) const {
+    if (Py_TYPE(v) != date_type_) return false;
+    // PyDateTime_GET_YEAR, _MONTH and _DAY, from the offset of their bytes (found with datetime.h).
+    const auto* data = reinterpret_cast<const unsigned char*>(v) + data_offset_;
+    const int y = (data[0] << 8) | data[1], m = data[2], d = data[3];
+    if (y < 1400) return false;
+    const auto key = static_cast<std::uint32_t>(12 * y + m);
+    const month& slot = months_[key % month_slots];
+    // (A datetime.date is always a valid date; anything else takes boost's checks and errors.)
+    if (slot.key != key || d < 1 || d > slot.length) return read_first_time(v, out, key);
+    out = date(static_cast<date::date_int_type>(slot.first_day + static_cast<std::uint32_t>(d - 1)));
+    return true;
+  }
 
 private:
   struct month {
@@ -86,6 +99,9 @@ private:
     int length = 0;
   };
   static constexpr std::size_t month_slots = 256;  // months by key mod 256: 21 years without a clash
+  bool read_first_time(PyObject* v, date& out, std::uint32_t key) const;  // fills the month's slot
+  PyTypeObject* date_type_;
+  std::size_t data_offset_;
   month* months_;
 };
 std::optional<date> to_optional_date(py::handle value, const std::string& field);
