@@ -95,6 +95,7 @@ double leading(const precise& v) { return static_cast<double>(v); }
 precise expm1_of(const precise& y) { return boost::multiprecision::expm1(y); }
 double rounding_unit(const precise&) { return 0x1p-330; }
 double leading(const wide_float& v) { return v.to_double(); }
+double leading(const unit_fraction& v) { return v.to_double(); }
 
 // sum_i a_i e^(-t_i x), x = ln(1 + r), prepared for evaluation at many x. Every evaluation is
 // scaled by e^(t_ref x) with t_ref the smallest time when x >= 0 and the largest when x < 0, so
@@ -391,31 +392,8 @@ public:
       square_error[jj] = 4 * relative_error * b.to_double() * (1 + 1e-12) + 1;
     }
     const horner_plan& plan = plan_for(up);
-    std::array<unit_fraction, horner_plan::low_size> lows{};
-    std::array<double, horner_plan::low_size> low_error{}, low_double{};
-    for (std::uint64_t bits = plan.lows; bits != 0; bits &= bits - 1) {
-      const auto r = static_cast<unsigned>(__builtin_ctzll(bits)), below = r & (r - 1);
-      const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
-      lows[r] = below == 0 ? squares[digit] : lows[below] * squares[digit];
-      low_error[r] = below == 0 ? square_error[digit] : low_error[below] + square_error[digit] + 1;
-      low_double[r] = lows[r].to_double();
-    }
-    horner_tables<unit_fraction>& table = tables(unit_fraction{});
-    std::vector<unit_fraction>& highs = table.highs;
-    std::vector<double>& high_error = table.high_error;
-    std::vector<double>& high_double = table.high_double;
-    if (highs.size() < plan.high_count) {
-      highs.resize(plan.high_count);
-      high_error.resize(plan.high_count);
-      high_double.resize(plan.high_count);
-    }
-    for (const std::size_t r : plan.highs) {
-      const std::size_t below = r & (r - 1);
-      const auto digit = horner_plan::low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
-      highs[r] = below == 0 ? squares[digit] : highs[below] * squares[digit];
-      high_error[r] = below == 0 ? square_error[digit] : high_error[below] + square_error[digit] + 1;
-      high_double[r] = highs[r].to_double();
-    }
+    power_tables<unit_fraction> powers;
+    build_power_tables<false>(powers, plan, squares, square_error);
     const std::size_t count = plan.steps.size();
     std::size_t i = plan.steps[0].flow;
     fixed_sum acc(amounts[i]);
@@ -427,24 +405,10 @@ public:
       const horner_plan::step& step = plan.steps[s];
       i = step.flow;
       double p = 1.0;  // b^gap's leading double
-      const unsigned q = step.low;
-      const std::size_t h = step.high;
-      if (q != 0 || h != 0) {
+      if (step.low != 0 || step.high != 0) {
         unit_fraction power;
         double power_error;
-        if (q != 0 && h != 0) {
-          power = lows[q] * highs[h];
-          power_error = low_error[q] + high_error[h] + 1;
-          p = low_double[q] * high_double[h];
-        } else if (q != 0) {
-          power = lows[q];
-          power_error = low_error[q];
-          p = low_double[q];
-        } else {
-          power = highs[h];
-          power_error = high_error[h];
-          p = high_double[h];
-        }
+        power_of_step<false>(powers, step, power, power_error, p);
         acc = acc.times(power);
         error = error * p + acc_size * power_error + 1;
         acc_size *= p;
@@ -673,34 +637,9 @@ public:
       square_error[jj] = (std::fabs(leading(m)) * m_error + 1) / b;
       direct = b < 0.5;
     }
-    // Entry q of a table is entry q & (q - 1) times the square of q's lowest binary digit; its
-    // error is theirs plus the product's rounding. Only the entries the plan names are built.
     const horner_plan& plan = plan_for(up);
-    std::array<T, horner_plan::low_size> lows{};
-    std::array<double, horner_plan::low_size> low_error{}, low_double{};  // bounds; leading doubles
-    for (std::uint64_t bits = plan.lows; bits != 0; bits &= bits - 1) {
-      const auto r = static_cast<unsigned>(__builtin_ctzll(bits)), below = r & (r - 1);
-      const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
-      lows[r] = below == 0 ? squares[digit] : product<Fused>(lows[below], squares[digit]);
-      low_error[r] = below == 0 ? square_error[digit] : low_error[below] + square_error[digit] + 1;
-      low_double[r] = leading(lows[r]);
-    }
-    horner_tables<T>& table = tables(T{});
-    std::vector<T>& highs = table.highs;
-    std::vector<double>& high_error = table.high_error;
-    std::vector<double>& high_double = table.high_double;
-    if (highs.size() < plan.high_count) {
-      highs.resize(plan.high_count);
-      high_error.resize(plan.high_count);
-      high_double.resize(plan.high_count);
-    }
-    for (const std::size_t r : plan.highs) {
-      const std::size_t below = r & (r - 1);
-      const auto digit = horner_plan::low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
-      highs[r] = below == 0 ? squares[digit] : product<Fused>(highs[below], squares[digit]);
-      high_error[r] = below == 0 ? square_error[digit] : high_error[below] + square_error[digit] + 1;
-      high_double[r] = leading(highs[r]);
-    }
+    power_tables<T> powers;
+    build_power_tables<Fused>(powers, plan, squares, square_error);
     // Highest power first (the plan's order).
     const std::size_t count = plan.steps.size();
     std::size_t i = plan.steps[0].flow;
@@ -716,24 +655,11 @@ public:
     for (std::size_t s = 1; s < count; ++s) {
       const horner_plan::step& step = plan.steps[s];
       i = step.flow;
-      T power{1.0};
       double power_error = 0, p = 1.0;  // p: b^gap's leading double
-      const unsigned q = step.low;
-      const std::size_t h = step.high;
-      if (q != 0 || h != 0) {
-        if (q != 0 && h != 0) {
-          power = product<Fused>(lows[q], highs[h]);
-          power_error = low_error[q] + high_error[h] + 1;
-          p = low_double[q] * high_double[h];
-        } else if (q != 0) {
-          power = lows[q];
-          power_error = low_error[q];
-          p = low_double[q];
-        } else {
-          power = highs[h];
-          power_error = high_error[h];
-          p = high_double[h];
-        }
+      const bool gap = step.low != 0 || step.high != 0;
+      if (gap) {
+        T power;
+        power_of_step<Fused>(powers, step, power, power_error, p);
         acc = product<Fused>(acc, power);
       }
       if constexpr (std::is_same_v<T, double_double>) {
@@ -747,7 +673,7 @@ public:
         // The carried error scaled by b^gap; the product's error (b^gap's own and the rounding,
         // relative to the product); the sum's rounding (3/4 unit of the new acc).
         const double size = acc_size * p + std::fabs(a);
-        error = error * p + acc_size * p * (q != 0 || h != 0 ? power_error + 0.5 : 0) + 0.75 * size;
+        error = error * p + acc_size * p * (gap ? power_error + 0.5 : 0) + 0.75 * size;
         acc_size = size;
       }
       moment1 = moment1 * p + a * kd;
@@ -1066,6 +992,62 @@ private:
   static horner_tables<T>& tables(const T&) {
     thread_local horner_tables<T> kept;
     return kept;
+  }
+  // A plan's power tables for eval_horner and eval_fixed: entry q of the low table is b^q, entry h
+  // of the high one (kept per thread) b^(64 h), each with a bound on its error and its leading
+  // double. Entry r is entry r & (r - 1) times the square of r's lowest binary digit; its error is
+  // theirs plus the product's rounding (a unit, in the units of the squares' errors).
+  template <class T>
+  struct power_tables {
+    std::array<T, horner_plan::low_size> lows{};
+    std::array<double, horner_plan::low_size> low_error{}, low_double{};
+    horner_tables<T>* high = nullptr;
+  };
+  template <bool Fused, class T>
+  static void build_power_tables(power_tables<T>& t, const horner_plan& plan, const std::array<T, 64>& squares,
+                                 const std::array<double, 64>& square_error) {
+    for (std::uint64_t bits = plan.lows; bits != 0; bits &= bits - 1) {
+      const auto r = static_cast<unsigned>(__builtin_ctzll(bits)), below = r & (r - 1);
+      const auto digit = static_cast<std::size_t>(__builtin_ctz(r));
+      t.lows[r] = below == 0 ? squares[digit] : product<Fused>(t.lows[below], squares[digit]);
+      t.low_error[r] = below == 0 ? square_error[digit] : t.low_error[below] + square_error[digit] + 1;
+      t.low_double[r] = leading(t.lows[r]);
+    }
+    horner_tables<T>& high = tables(T{});
+    t.high = &high;
+    if (high.highs.size() < plan.high_count) {
+      high.highs.resize(plan.high_count);
+      high.high_error.resize(plan.high_count);
+      high.high_double.resize(plan.high_count);
+    }
+    for (const std::size_t r : plan.highs) {
+      const std::size_t below = r & (r - 1);
+      const auto digit = horner_plan::low_bits + static_cast<std::size_t>(__builtin_ctzll(r));
+      high.highs[r] = below == 0 ? squares[digit] : product<Fused>(high.highs[below], squares[digit]);
+      high.high_error[r] = below == 0 ? square_error[digit] : high.high_error[below] + square_error[digit] + 1;
+      high.high_double[r] = leading(high.highs[r]);
+    }
+  }
+  // b^gap for a step with a gap (low or high not 0): its value, error bound and leading double.
+  template <bool Fused, class T>
+  static void power_of_step(const power_tables<T>& t, const horner_plan::step& step, T& power, double& error,
+                            double& leading_double) {
+    const unsigned q = step.low;
+    const std::size_t h = step.high;
+    const horner_tables<T>& high = *t.high;
+    if (q != 0 && h != 0) {
+      power = product<Fused>(t.lows[q], high.highs[h]);
+      error = t.low_error[q] + high.high_error[h] + 1;
+      leading_double = t.low_double[q] * high.high_double[h];
+    } else if (q != 0) {
+      power = t.lows[q];
+      error = t.low_error[q];
+      leading_double = t.low_double[q];
+    } else {
+      power = high.highs[h];
+      error = high.high_error[h];
+      leading_double = high.high_double[h];
+    }
   }
   static std::vector<double>& highs_double() {
     thread_local std::vector<double> kept;
