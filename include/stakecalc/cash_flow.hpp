@@ -15,14 +15,17 @@
 //   only when every value within its estimated error (a statistical estimate of the rounding
 //   errors, times 4; measured worst actual error 1.46 times the estimate) rounds to the same
 //   decimal. XIRR on whole-day times with amounts of 64-bit coefficients takes one Newton step
-//   with the sum in double-double (detail/double_double.hpp) from the double root, then one with
-//   it in a 127-bit float (detail/wide_float.hpp) under a bound on its rounding errors; the
-//   discount base e^(-x/D) - 1, the rate e^x - 1 and the decision to round it are in that float
-//   too (detail/wide_float_rounding.hpp), so only a rate within ~1e-5 units of the 30th digit's
+//   with the sum in double-double (detail/double_double.hpp) from the double root, then one under
+//   a bound on its rounding errors: the sum in binary fixed point with 128 fractional bits
+//   (detail/fixed_point.hpp) when the amounts, at one scale, sum below 2^62 in absolute value
+//   (cents below some 4.6e16), in a 127-bit float (detail/wide_float.hpp) otherwise or where the
+//   fixed point's bound is a poor one (powers of the discount factor far below 1); the discount
+//   base e^(-x/D) - 1, the rate e^x - 1 and the decision to round it are in that float
+//   (detail/wide_float_rounding.hpp), so only a rate within ~1e-5 units of the 30th digit's
 //   rounding boundary is left undecided. Other amounts polish in double-double (about 32 digits)
 //   and quad. Newton steps at 100 digits decide what is still at a rounding boundary or
 //   ill-conditioned (flows that cancel to 1 part in 10^8, or a rate small against the amounts'
-//   size). Over 200 random sets of 100 flows a call takes 13 to 22 us in C++, none 100 digits.
+//   size). Over 200 random sets of 100 flows a call takes about 7 us in C++, none 100 digits.
 #pragma once
 
 #include <cstdint>
@@ -69,9 +72,11 @@ decimal xnpv_at(const decimal& rate, const std::vector<decimal>& amounts, const 
 // x_guess +- 0.02 (2^k - 1), k = 1, 2, ..., above before below at each k: in practice the root
 // nearest the guess. A root where XNPV touches zero without changing sign is not found.
 //
-// Method: the sign change is bracketed and solved in double precision (Newton steps kept inside
-// the bracket, bisection otherwise), then polished by Newton steps in double-double and a
-// 127-bit float (see Precision above).
+// Method: the sign change is bracketed and solved in double precision (grid points above the
+// guess where a bound on XNPV's curvature shows it keeps its sign are not evaluated; the first
+// point inside the bracket is interpolated from both ends' values and slopes; then Newton steps
+// kept inside the bracket, bisection otherwise), then polished by Newton steps in double-double
+// and in fixed point or a 127-bit float (see Precision above).
 // Errors: invalid_input for empty or mismatched inputs or guess <= -1; no_solution when the
 // amounts are not of both signs, or when no rate in (-1, e^40 - 1) makes XNPV change sign.
 decimal xirr(const std::vector<decimal>& amounts, const std::vector<date>& dates,
