@@ -345,6 +345,41 @@ public:
   }
 #endif
 
+  // The squares b^(2^j) of b = m + 1 (m = e^(-|x|/D) - 1 in T) for eval_horner and eval_fixed,
+  // for j below the span's bit length, with bounds on their relative errors in units of T's
+  // rounding (eval_horner's u).
+  template <bool Fused, class T>
+  void squares_of(T m, std::array<T, 64>& squares, std::array<double, 64>& square_error) const {
+    // Squaring m keeps its
+    // relative error (the factor (2m + 2) / (m + 2) is below 1 for -1 < m <= 0) and adds two
+    // roundings; rounding m + 1 adds one unit relative to b^(2^j), and m's error weighs |m| / b^(2^j)
+    // there. (e^(-|x|/D) - 1's own error is the caller's: see eval(quad).)
+    //
+    // Once a square is below 1/2, m is near -1 and m + 1 would lose the square's relative
+    // precision (all of it below 2^-127: a power e^-100 came out as 0); the squares after it are
+    // then squared directly, which doubles the relative error and adds a rounding.
+    const std::uint64_t span = static_cast<std::uint64_t>(n_max_ - n_min_);
+    const int squares_known = span == 0 ? 0 : 64 - __builtin_clzll(span);
+    double m_error = 0;
+    bool direct = false;
+    for (int j = 0; j < squares_known; ++j) {
+      const auto jj = static_cast<std::size_t>(j);
+      if (direct) {
+        squares[jj] = product<Fused>(squares[jj - 1], squares[jj - 1]);
+        square_error[jj] = 2 * square_error[jj - 1] + 1;
+        continue;
+      }
+      if (j > 0) {
+        m = product<Fused>(m, m + 2.0);
+        m_error += 2;
+      }
+      squares[jj] = m + 1.0;
+      const double b = leading(squares[jj]);
+      square_error[jj] = (std::fabs(leading(m)) * m_error + 1) / b;
+      direct = b < 0.5;
+    }
+  }
+
   // f at whole times in fixed point (detail/fixed_point.hpp) by eval_horner's rule, when
   // whole_amounts() holds them: acc <- acc * b^gap + amount, from the highest power down, with f'
   // in double and a bound on f's error. `m` is e^(-|x|/D) - 1 and `up` whether x >= 0, as there.
@@ -365,31 +400,20 @@ public:
   std::optional<power_sum<wide_float>> eval_fixed(wide_float m, bool up) const {
     const std::vector<std::int64_t>& amounts = *whole_amounts();
     const std::vector<double>& amounts_double = whole_amounts_double();
+    // The squares in wide_float (squares_of), with relative bounds in units of 2^-126, then
+    // rounded down to fractions: the bound becomes an absolute one in units of 2^-128 (times
+    // 4 b^(2^j)), plus the rounding down.
+    std::array<wide_float, 64> wide_squares{};
+    std::array<double, 64> relative_error{};
+    squares_of<false>(m, wide_squares, relative_error);
     std::array<unit_fraction, 64> squares{};
     std::array<double, 64> square_error{};  // units of 2^-128
     const std::uint64_t span = static_cast<std::uint64_t>(n_max_ - n_min_);
     const int squares_known = span == 0 ? 0 : 64 - __builtin_clzll(span);
-    // The squares in wide_float as in eval_horner (from m while they are 1/2 or more, then
-    // squared directly), with its relative bounds in units of 2^-126, then rounded down to
-    // fractions: the bound becomes an absolute one in units of 2^-128 (times 4 b^(2^j)), plus the
-    // rounding down.
-    double m_error = 0, relative_error = 0;
-    wide_float b;
     for (int j = 0; j < squares_known; ++j) {
       const auto jj = static_cast<std::size_t>(j);
-      if (j > 0 && b.to_double() < 0.5) {
-        b = b * b;
-        relative_error = 2 * relative_error + 1;
-      } else {
-        if (j > 0) {
-          m = m * (m + wide_float(2.0));
-          m_error += 2;
-        }
-        b = m + wide_float(1.0);
-        relative_error = (std::fabs(m.to_double()) * m_error + 1) / b.to_double();
-      }
-      squares[jj] = unit_fraction::below(b);
-      square_error[jj] = 4 * relative_error * b.to_double() * (1 + 1e-12) + 1;
+      squares[jj] = unit_fraction::below(wide_squares[jj]);
+      square_error[jj] = 4 * relative_error[jj] * wide_squares[jj].to_double() * (1 + 1e-12) + 1;
     }
     const horner_plan& plan = plan_for(up);
     power_tables<unit_fraction> powers;
@@ -607,36 +631,9 @@ public:
   template <class T, bool Fused = false>
   power_sum<T> eval_horner(T m, bool up, const std::vector<T>& amounts, const std::vector<double>& amounts_double,
                            double u, bool amounts_are_doubles = false) const {
-    // Squares b^(2^j) and bounds on their relative errors, in units of u. Squaring m keeps its
-    // relative error (the factor (2m + 2) / (m + 2) is below 1 for -1 < m <= 0) and adds two
-    // roundings; rounding m + 1 adds one unit relative to b^(2^j), and m's error weighs |m| / b^(2^j)
-    // there. (e^(-|x|/D) - 1's own error is the caller's: see eval(quad).)
-    //
-    // Once a square is below 1/2, m is near -1 and m + 1 would lose the square's relative
-    // precision (all of it below 2^-127: a power e^-100 came out as 0); the squares after it are
-    // then squared directly, which doubles the relative error and adds a rounding.
     std::array<T, 64> squares{};
     std::array<double, 64> square_error{};
-    const std::uint64_t span = static_cast<std::uint64_t>(n_max_ - n_min_);
-    const int squares_known = span == 0 ? 0 : 64 - __builtin_clzll(span);
-    double m_error = 0;
-    bool direct = false;
-    for (int j = 0; j < squares_known; ++j) {
-      const auto jj = static_cast<std::size_t>(j);
-      if (direct) {
-        squares[jj] = product<Fused>(squares[jj - 1], squares[jj - 1]);
-        square_error[jj] = 2 * square_error[jj - 1] + 1;
-        continue;
-      }
-      if (j > 0) {
-        m = product<Fused>(m, m + 2.0);
-        m_error += 2;
-      }
-      squares[jj] = m + 1.0;
-      const double b = leading(squares[jj]);
-      square_error[jj] = (std::fabs(leading(m)) * m_error + 1) / b;
-      direct = b < 0.5;
-    }
+    squares_of<Fused>(m, squares, square_error);
     const horner_plan& plan = plan_for(up);
     power_tables<T> powers;
     build_power_tables<Fused>(powers, plan, squares, square_error);
@@ -800,21 +797,30 @@ private:
   // scales differ by at most 18 (the products then fit 128 bits). Nothing otherwise: quad then.
   const std::vector<wide_float>* wide_amounts() const {
     if (!a_w_.empty()) return &a_w_;
+    const std::optional<int> high = common_scale();
+    if (!high) return nullptr;
+    a_w_.reserve(amounts_->size());
+    for (const decimal& a : *amounts_) a_w_.push_back(wide_float::of_integer(at_scale(a, *high)));
+    return &a_w_;
+  }
+  // The scale wide_amounts and whole_amounts bring every amount to, the largest: when every amount
+  // is a 64-bit coefficient and the scales differ by at most 18 (a coefficient so scaled fits 128
+  // bits). Nothing otherwise.
+  std::optional<int> common_scale() const {
     const std::vector<decimal>& amounts = *amounts_;
     int low = 0, high = 0;
     for (std::size_t i = 0; i < amounts.size(); ++i) {
-      if (!amounts[i].is_small()) return nullptr;
+      if (!amounts[i].is_small()) return std::nullopt;
       low = i == 0 ? amounts[i].scale() : std::min(low, amounts[i].scale());
       high = i == 0 ? amounts[i].scale() : std::max(high, amounts[i].scale());
     }
-    if (high - low > 18) return nullptr;
-    const auto& powers = powers_of_ten<std::uint64_t, 19>();
-    a_w_.reserve(amounts.size());
-    for (const decimal& a : amounts) {
-      const int128 c = a.small_coefficient();
-      a_w_.push_back(wide_float::of_integer(a.scale() == high ? c : c * powers[static_cast<std::size_t>(high - a.scale())]));
-    }
-    return &a_w_;
+    if (high - low > 18) return std::nullopt;
+    return high;
+  }
+  // A's coefficient at `scale` (common_scale()), exactly: |result| < 2^127.
+  static int128 at_scale(const decimal& a, int scale) {
+    const int128 c = a.small_coefficient();
+    return a.scale() == scale ? c : c * powers_of_ten<std::uint64_t, 19>()[static_cast<std::size_t>(scale - a.scale())];
   }
   // How eval_horner and eval_fixed walk the flows for x >= 0 (up) or x < 0, found once per
   // direction (the polish evaluates two or three times in the same one): the flows from the
@@ -892,21 +898,12 @@ private:
   const std::vector<std::int64_t>* whole_amounts() const {
     if (whole_state_ == 0) {
       whole_state_ = -1;
-      const std::vector<decimal>& amounts = *amounts_;
-      int high = 0;
-      for (std::size_t i = 0; i < amounts.size(); ++i) {
-        if (!amounts[i].is_small()) return nullptr;
-        high = i == 0 ? amounts[i].scale() : std::max(high, amounts[i].scale());
-      }
-      const auto& powers = powers_of_ten<std::uint64_t, 19>();
+      const std::optional<int> high = common_scale();
+      if (!high) return nullptr;
       uint128 total = 0;
-      a_whole_.reserve(amounts.size());
-      for (const decimal& a : amounts) {
-        int128 v = a.small_coefficient();
-        if (const int shift = high - a.scale(); shift != 0) {
-          if (shift > 18) return nullptr;
-          v *= static_cast<int128>(powers[static_cast<std::size_t>(shift)]);  // |v| < 2^127
-        }
+      a_whole_.reserve(amounts_->size());
+      for (const decimal& a : *amounts_) {
+        const int128 v = at_scale(a, *high);
         total += static_cast<uint128>(v < 0 ? -v : v);  // (below 2^62 + 2^127)
         if (total >= whole_limit) return nullptr;
         a_whole_.push_back(static_cast<std::int64_t>(v));
